@@ -1,0 +1,178 @@
+"""The terminal adapter: the same commands typed in a terminal or piped in from a file."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from adapters.text import (
+    render_card,
+    render_feedback,
+    render_leaderboard,
+    render_lesson,
+    render_lessons,
+    render_progress,
+)
+from bot.content import Content
+from bot.errors import InvalidAnswer, StudyBotError
+from bot.i18n import t
+from bot.service import StudyService
+from bot.store import open_store
+from bot.views import QuestionCard, UserRef
+
+__all__ = ["ConsoleSession", "run_console"]
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "console"
+COMMUNITY = "local"
+LETTERS = re.compile(r"^[A-Za-z](\s*[,;/ ]?\s*[A-Za-z])*$")
+
+
+def parse_domain(arg: str | None) -> int | None:
+    if not arg:
+        return None
+    if arg not in {"1", "2", "3", "4"}:
+        raise InvalidAnswer("error.bad_domain")
+    return int(arg)
+
+
+class ConsoleSession:
+    """One learner at the terminal: turns a typed line into the text to print."""
+
+    def __init__(self, service: StudyService, ref: UserRef, locale: str) -> None:
+        self.service = service
+        self.ref = ref
+        self.locale = locale
+        self.pending: QuestionCard | None = None
+        self.last_domain: int | None = None
+        self.done = False
+        self.commands: dict[str, Callable[[list[str]], Awaitable[str]]] = {
+            "/quiz": self.quiz,
+            "next": self.next,
+            "/next": self.next,
+            "/progress": self.progress,
+            "/leaderboard": self.leaderboard,
+            "/lesson": self.lesson,
+            "/lessons": self.lesson,
+            "/lang": self.lang,
+            "/help": self.help,
+            "/quit": self.quit,
+            "/exit": self.quit,
+        }
+
+    async def handle(self, line: str) -> str:
+        """The reply to one input line; errors become a one-line hint, never a traceback."""
+        line = line.strip()
+        if not line:
+            return ""
+        try:
+            return await self._dispatch(line)
+        except StudyBotError as e:
+            return t(self.locale, e.key, **e.params)
+        except Exception:
+            log.exception("console command failed: %r", line)
+            return t(self.locale, "error.generic")
+
+    async def _dispatch(self, line: str) -> str:
+        word, *args = line.split()
+        command = self.commands.get(word.lower())
+        if command is not None:
+            return await command(args)
+        if self.pending is not None and not line.startswith("/"):
+            return await self.answer(line)
+        if LETTERS.match(line) and len(line) <= 9:
+            raise StudyBotError("error.no_question")
+        raise StudyBotError("error.unknown_command", command=word)
+
+    async def quiz(self, args: list[str]) -> str:
+        self.last_domain = parse_domain(args[0] if args else None)
+        return await self.next([])
+
+    async def next(self, args: list[str]) -> str:
+        self.pending = await self.service.next_question(self.ref, self.locale, self.last_domain)
+        return render_card(self.pending)
+
+    async def answer(self, text: str) -> str:
+        card = self.pending
+        assert card is not None
+        feedback = await self.service.answer(
+            self.ref, card.question_id, card.token, text, self.locale
+        )
+        self.pending = None
+        return render_feedback(feedback)
+
+    async def progress(self, args: list[str]) -> str:
+        return render_progress(await self.service.progress(self.ref, self.locale))
+
+    async def leaderboard(self, args: list[str]) -> str:
+        period = next((a.lower() for a in args if a.lower() in ("week", "all")), "all")
+        domain = parse_domain(next((a for a in args if a.lower() not in ("week", "all")), None))
+        board = await self.service.leaderboard(self.ref, self.locale, domain, period)
+        return render_leaderboard(board)
+
+    async def lesson(self, args: list[str]) -> str:
+        if not args:
+            return render_lessons(self.service.lessons(self.locale))
+        return render_lesson(self.service.lesson(" ".join(args), self.locale))
+
+    async def lang(self, args: list[str]) -> str:
+        if not args or args[0].lower() not in ("en", "fr"):
+            return t(self.locale, "lang.usage")
+        self.locale = await self.service.set_locale(self.ref, args[0].lower())
+        if self.pending is not None:
+            # Show the waiting question again, now in the new language.
+            question = self.service.question(self.pending.question_id)
+            self.pending = self.service.card(question, self.locale, self.pending.token)
+            return f"{t(self.locale, 'lang.set')}\n\n{render_card(self.pending)}"
+        return t(self.locale, "lang.set")
+
+    async def help(self, args: list[str]) -> str:
+        return f"{t(self.locale, 'help.title')}\n\n{t(self.locale, 'help.body')}"
+
+    async def quit(self, args: list[str]) -> str:
+        self.done = True
+        return t(self.locale, "console.bye")
+
+
+async def run_console(
+    content: Content,
+    db_path: str,
+    user: str,
+    locale: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Chat in the terminal until /quit or end of input; returns the exit code."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    store = await open_store(db_path)
+    try:
+        service = StudyService(content, store)
+        ref = UserRef(PLATFORM, COMMUNITY, user, user)
+        session = ConsoleSession(service, ref, await service.locale(ref, locale))
+        if locale:
+            session.locale = await service.set_locale(ref, locale)
+        interactive = stdin.isatty()
+        _write(stdout, t(session.locale, "console.welcome", name=user))
+        while not session.done:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            _write(stdout, await session.handle(line))
+    finally:
+        await store.close()
+    return 0
+
+
+def _write(stdout: TextIO, text: str) -> None:
+    if text:
+        stdout.write(text + "\n\n")
+        stdout.flush()

@@ -1,0 +1,177 @@
+"""UI strings: one catalog per language. Content texts live in content/, not here."""
+
+from __future__ import annotations
+
+import string
+
+__all__ = ["CATALOGS", "DEFAULT_LOCALE", "locale_from", "pct", "placeholders", "t"]
+
+DEFAULT_LOCALE = "en"
+
+EN: dict[str, str] = {
+    "quiz.header": "Domain {domain} · {domain_name} — task {task}",
+    "quiz.choose": "Choose {n}.",
+    "quiz.prompt_single": "Answer with a letter ({letters}).",
+    "quiz.prompt_multiple": "Answer with {n} letters, e.g. {example}.",
+    "quiz.next": "Next question",
+    "quiz.submit": "Submit",
+    "quiz.pick": "Pick {n} options, then Submit.",
+    "answer.right": "✅ Right!",
+    "answer.wrong": "❌ Not quite.",
+    "answer.right_options": "Right answer: {letters}",
+    "answer.your_choice": "Your answer: {letters}",
+    "answer.already": "You already answered this question; it counted once.",
+    "answer.domain_score": "Domain {domain}: {accuracy} right over {attempts} answers.",
+    "answer.learn_more": "Learn more: {url}",
+    "answer.next_hint": "Type /quiz or next for another question.",
+    "progress.title": "Progress of {name}",
+    "progress.domain_line": "D{id} {name} ({weight}%)",
+    "progress.domain_stats": "{attempts} answers · {accuracy} right",
+    "progress.no_answers": "no answers yet",
+    "progress.estimate": "Estimated score: {estimate} / 1000 (pass mark {pass_mark}). An estimate from your answers here, not an exam result.",
+    "progress.too_few": "Estimated score: answer {n} more question(s) (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
+    "progress.weakest": "Weakest domain: D{id} {name}. Try /quiz {id}.",
+    "progress.streak": "Daily streak: {n} day(s).",
+    "progress.total": "Overall: {correct} right out of {attempts}.",
+    "leaderboard.title": "Leaderboard — {scope}, {period}",
+    "leaderboard.all_domains": "all domains",
+    "leaderboard.period_all": "all time",
+    "leaderboard.period_week": "this week",
+    "leaderboard.row": "{rank}. {name} — {correct} right / {attempts}",
+    "leaderboard.you": "You: #{rank} — {correct} right / {attempts}",
+    "leaderboard.you_none": "You have no answers here yet: try /quiz.",
+    "leaderboard.empty": "No answers yet. Be the first: /quiz.",
+    "lesson.list_title": "Lessons",
+    "lesson.list_hint": "Open one with /lesson <id or words>.",
+    "lesson.quiz_hint": "Quiz yourself on this: /quiz {domain}",
+    "lesson.references": "References:",
+    "lang.set": "Language set to English.",
+    "lang.usage": "Usage: /lang en or /lang fr",
+    "help.title": "studybot — AWS Certified Data Engineer – Associate (DEA-C01)",
+    "help.body": (
+        "/quiz [1-4]  a question (optionally from one domain)\n"
+        "/progress    your scores per domain and an estimated exam score\n"
+        "/leaderboard [1-4] [week|all]  the top learners and your rank\n"
+        "/lesson [id or words]  list the lessons or read one\n"
+        "/daily       today's question for this channel\n"
+        "/lang en|fr  switch language\n"
+        "/help        this help\n"
+        "/quit        leave"
+    ),
+    "console.welcome": "Welcome, {name}! Type /quiz to start, /help for the commands.",
+    "console.bye": "Bye! Your progress is saved.",
+    "error.generic": "Something went wrong on our side; please try again.",
+    "error.unknown_command": "Unknown command {command}. Type /help for the list.",
+    "error.no_question": "No question is waiting for an answer. Type /quiz to get one.",
+    "error.bad_letter": "{given} is not an option. Answer with {letters}.",
+    "error.need_n": "This question needs exactly {n} different letters, e.g. {example}.",
+    "error.bad_domain": "Domain must be 1, 2, 3 or 4.",
+    "error.bad_period": "Period must be week or all.",
+    "error.no_lesson": "No lesson matches {query}. Type /lesson for the list.",
+    "error.unknown_question": "This question is no longer available. Type /quiz for a new one.",
+    "error.expired": "This question has expired. Type /quiz for a new one.",
+    "error.not_yours": "These buttons belong to someone else's question. Use /quiz for your own.",
+    "error.guild_only": "This command works in a server or workspace channel, not here.",
+    "error.not_allowed": "Only server or workspace admins can do that.",
+    "error.private_progress": "Members' progress is private in this server.",
+    "error.content": "The content has {count} problem(s).",
+    "error.config": "Configuration error: {message}",
+    "error.invalid_answer": "That is not a valid answer.",
+    "error.not_found": "Not found.",
+}
+
+FR: dict[str, str] = {
+    "quiz.header": "Domaine {domain} · {domain_name} — tâche {task}",
+    "quiz.choose": "Choisissez-en {n}.",
+    "quiz.prompt_single": "Répondez par une lettre ({letters}).",
+    "quiz.prompt_multiple": "Répondez par {n} lettres, par exemple {example}.",
+    "quiz.next": "Question suivante",
+    "quiz.submit": "Valider",
+    "quiz.pick": "Choisissez {n} options, puis Valider.",
+    "answer.right": "✅ Bonne réponse !",
+    "answer.wrong": "❌ Pas tout à fait.",
+    "answer.right_options": "Bonne réponse : {letters}",
+    "answer.your_choice": "Votre réponse : {letters}",
+    "answer.already": "Vous avez déjà répondu à cette question ; elle n'a compté qu'une fois.",
+    "answer.domain_score": "Domaine {domain} : {accuracy} de bonnes réponses sur {attempts}.",
+    "answer.learn_more": "Pour aller plus loin : {url}",
+    "answer.next_hint": "Tapez /quiz ou next pour une autre question.",
+    "progress.title": "Progression de {name}",
+    "progress.domain_line": "D{id} {name} ({weight} %)",
+    "progress.domain_stats": "{attempts} réponses · {accuracy} de bonnes",
+    "progress.no_answers": "aucune réponse pour l'instant",
+    "progress.estimate": "Score estimé : {estimate} / 1000 (seuil de réussite {pass_mark}). Une estimation tirée de vos réponses ici, pas un résultat d'examen.",
+    "progress.too_few": "Score estimé : répondez encore à {n} question(s) (au moins 3 par domaine) pour obtenir une estimation. Seuil de réussite : {pass_mark} / 1000.",
+    "progress.weakest": "Domaine le plus faible : D{id} {name}. Essayez /quiz {id}.",
+    "progress.streak": "Série quotidienne : {n} jour(s).",
+    "progress.total": "Au total : {correct} bonnes réponses sur {attempts}.",
+    "leaderboard.title": "Classement — {scope}, {period}",
+    "leaderboard.all_domains": "tous les domaines",
+    "leaderboard.period_all": "depuis le début",
+    "leaderboard.period_week": "cette semaine",
+    "leaderboard.row": "{rank}. {name} — {correct} bonnes / {attempts}",
+    "leaderboard.you": "Vous : n° {rank} — {correct} bonnes / {attempts}",
+    "leaderboard.you_none": "Vous n'avez pas encore répondu ici : essayez /quiz.",
+    "leaderboard.empty": "Aucune réponse pour l'instant. Soyez le premier : /quiz.",
+    "lesson.list_title": "Leçons",
+    "lesson.list_hint": "Ouvrez-en une avec /lesson <id ou mots>.",
+    "lesson.quiz_hint": "Testez-vous sur ce thème : /quiz {domain}",
+    "lesson.references": "Références :",
+    "lang.set": "Langue : français.",
+    "lang.usage": "Usage : /lang en ou /lang fr",
+    "help.title": "studybot — AWS Certified Data Engineer – Associate (DEA-C01)",
+    "help.body": (
+        "/quiz [1-4]  une question (d'un seul domaine si précisé)\n"
+        "/progress    vos scores par domaine et un score d'examen estimé\n"
+        "/leaderboard [1-4] [week|all]  les meilleurs et votre rang\n"
+        "/lesson [id ou mots]  la liste des leçons, ou une leçon\n"
+        "/daily       la question du jour de ce canal\n"
+        "/lang en|fr  changer de langue\n"
+        "/help        cette aide\n"
+        "/quit        quitter"
+    ),
+    "console.welcome": "Bienvenue, {name} ! Tapez /quiz pour commencer, /help pour les commandes.",
+    "console.bye": "À bientôt ! Votre progression est enregistrée.",
+    "error.generic": "Un problème est survenu de notre côté ; réessayez.",
+    "error.unknown_command": "Commande inconnue : {command}. Tapez /help pour la liste.",
+    "error.no_question": "Aucune question n'attend de réponse. Tapez /quiz pour en avoir une.",
+    "error.bad_letter": "{given} n'est pas une option. Répondez par {letters}.",
+    "error.need_n": "Cette question demande exactement {n} lettres différentes, par exemple {example}.",
+    "error.bad_domain": "Le domaine doit être 1, 2, 3 ou 4.",
+    "error.bad_period": "La période doit être week ou all.",
+    "error.no_lesson": "Aucune leçon ne correspond à {query}. Tapez /lesson pour la liste.",
+    "error.unknown_question": "Cette question n'est plus disponible. Tapez /quiz pour une nouvelle.",
+    "error.expired": "Cette question a expiré. Tapez /quiz pour une nouvelle.",
+    "error.not_yours": "Ces boutons appartiennent à la question de quelqu'un d'autre. Utilisez /quiz pour la vôtre.",
+    "error.guild_only": "Cette commande fonctionne dans un canal de serveur ou d'espace de travail, pas ici.",
+    "error.not_allowed": "Seuls les administrateurs du serveur ou de l'espace de travail peuvent faire cela.",
+    "error.private_progress": "La progression des membres est privée sur ce serveur.",
+    "error.content": "Le contenu a {count} problème(s).",
+    "error.config": "Erreur de configuration : {message}",
+    "error.invalid_answer": "Cette réponse n'est pas valide.",
+    "error.not_found": "Introuvable.",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
+
+
+def locale_from(platform_locale: str | None) -> str:
+    """Map a platform locale (`fr`, `fr-FR`, `en-US`, ...) to a supported language."""
+    return "fr" if (platform_locale or "").lower().startswith("fr") else DEFAULT_LOCALE
+
+
+def t(locale: str, key: str, **params: object) -> str:
+    """The text for `key` in `locale`, filled with `params`; English if the locale is unknown."""
+    catalog = CATALOGS.get(locale, EN)
+    return catalog[key].format(**params) if params else catalog[key]
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` fields a catalog text expects (used by the catalog test)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def pct(locale: str, fraction: float) -> str:
+    """A percentage written the way each language writes it: 75% / 75 %."""
+    value = round(fraction * 100)
+    return f"{value} %" if locale == "fr" else f"{value}%"

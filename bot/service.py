@@ -1,0 +1,347 @@
+"""The use cases: quiz, answer, progress, leaderboard, lessons. Returns views; never sends."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.content import LOCALES, Content, Lesson, Question
+from bot.errors import InvalidAnswer, NotFound, StudyBotError
+from bot.i18n import locale_from
+from bot.store import AttemptRecord, DomainScore, Store
+from bot.views import (
+    DomainProgress,
+    Feedback,
+    Leaderboard,
+    LeaderRow,
+    LessonList,
+    LessonSummary,
+    LessonView,
+    OptionFeedback,
+    ProgressReport,
+    QuestionCard,
+    UserRef,
+)
+
+__all__ = [
+    "MIN_ANSWERS",
+    "MIN_PER_DOMAIN",
+    "StudyService",
+    "choose_question",
+    "estimate_score",
+    "parse_choice",
+    "week_key",
+]
+
+log = logging.getLogger(__name__)
+
+MIN_ANSWERS = 20
+MIN_PER_DOMAIN = 3
+TOKEN_TTL = timedelta(hours=24)
+PERIODS = ("all", "week")
+
+
+def week_key(moment: datetime) -> str:
+    """The ISO week a moment falls in, e.g. `2026-W48` (UTC)."""
+    year, week, _ = moment.astimezone(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_choice(raw: str | Sequence[str], question: Question) -> tuple[str, ...]:
+    """Turn `B`, `a, d`, `AD` or `["A", "D"]` into sorted letters, or raise InvalidAnswer."""
+    text = raw if isinstance(raw, str) else ",".join(raw)
+    letters = list(re.sub(r"[\s,;/+&]", "", text.upper()))
+    example = ",".join(question.letters[: question.choose])
+    for letter in letters:
+        if letter not in question.letters:
+            raise InvalidAnswer(
+                "error.bad_letter", given=text.strip() or "?", letters="/".join(question.letters)
+            )
+    if len(set(letters)) != question.choose or len(letters) != question.choose:
+        if question.choose == 1:
+            raise InvalidAnswer(
+                "error.bad_letter", given=text.strip() or "?", letters="/".join(question.letters)
+            )
+        raise InvalidAnswer("error.need_n", n=question.choose, example=example)
+    return tuple(sorted(letters))
+
+
+def choose_question(
+    content: Content, seen: Mapping[str, bool], domain: int | None, rng: random.Random
+) -> Question:
+    """Pick what to ask next: unseen questions first (by exam weight), then missed ones, then any."""
+    domains = [d for d in content.domains if domain in (None, d.id)]
+    tiers: tuple[Callable[[str], bool], ...] = (
+        lambda q: q not in seen,
+        lambda q: seen.get(q) is False,
+        lambda q: True,
+    )
+    for wanted in tiers:
+        pools = [(d.weight, [q for q in content.question_ids(d.id) if wanted(q)]) for d in domains]
+        pools = [(w, p) for w, p in pools if p]
+        if pools:
+            (pool,) = rng.choices([p for _, p in pools], weights=[w for w, _ in pools])
+            return content.questions[rng.choice(pool)]
+    raise NotFound("error.unknown_question")
+
+
+def estimate_score(domains: Sequence[DomainProgress]) -> tuple[int | None, int]:
+    """The exam-weighted estimate on 100-1000, or None and how many more answers it needs."""
+    total = sum(d.attempts for d in domains)
+    short = sum(max(0, MIN_PER_DOMAIN - d.attempts) for d in domains)
+    needed = max(MIN_ANSWERS - total, short)
+    if needed > 0:
+        return None, needed
+    weighted = sum(d.weight * d.accuracy for d in domains) / sum(d.weight for d in domains)
+    return round(100 + 900 * weighted), 0
+
+
+class StudyService:
+    """The study use cases over one content bank and one store."""
+
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        *,
+        rng: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.content = content
+        self.store = store
+        self.rng = rng or random.Random()
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    # -- language ---------------------------------------------------------------------------
+
+    async def locale(self, ref: UserRef, platform_locale: str | None = None) -> str:
+        """The learner's chosen language, else the one their platform reports."""
+        user = await self.store.user(ref)
+        return user.locale or locale_from(platform_locale)
+
+    async def set_locale(self, ref: UserRef, locale: str) -> str:
+        if locale not in LOCALES:
+            raise InvalidAnswer("lang.usage")
+        await self.store.set_locale(await self.store.user(ref), locale)
+        return locale
+
+    # -- quiz -------------------------------------------------------------------------------
+
+    def _token(self) -> str:
+        # Issue time in hex, then randomness: answers carry it back, so expiry needs no lookup
+        # and the (user, token) pair makes a double click count once.
+        return f"{int(self.clock().timestamp()):08x}{self.rng.getrandbits(16):04x}"
+
+    def _check_token(self, token: str) -> None:
+        try:
+            issued = datetime.fromtimestamp(int(token[:8], 16), UTC)
+        except ValueError:
+            raise StudyBotError("error.expired") from None
+        if self.clock() - issued > TOKEN_TTL:
+            raise StudyBotError("error.expired")
+
+    def card(self, question: Question, locale: str, token: str) -> QuestionCard:
+        """Render-ready view of one question in one language."""
+        domain = self.content.domain(question.domain)
+        return QuestionCard(
+            question_id=question.id,
+            token=token,
+            locale=locale,
+            domain=question.domain,
+            domain_name=domain.name.get(locale),
+            task=question.task,
+            task_name=self.content.task(question.task).name.get(locale),
+            difficulty=question.difficulty,
+            stem=question.stem.get(locale),
+            options=tuple((o.letter, o.text.get(locale)) for o in question.options),
+            choose=question.choose,
+        )
+
+    async def next_question(
+        self, ref: UserRef, locale: str, domain: int | None = None
+    ) -> QuestionCard:
+        """A question for this learner, optionally from one domain."""
+        if domain is not None and domain not in {d.id for d in self.content.domains}:
+            raise InvalidAnswer("error.bad_domain")
+        user = await self.store.user(ref)
+        question = choose_question(self.content, await self.store.seen(user.id), domain, self.rng)
+        return self.card(question, locale, self._token())
+
+    def question(self, question_id: str) -> Question:
+        question = self.content.questions.get(question_id)
+        if question is None:
+            raise NotFound("error.unknown_question")
+        return question
+
+    async def answer(
+        self,
+        ref: UserRef,
+        question_id: str,
+        token: str,
+        choice: str | Sequence[str],
+        locale: str,
+        source: str = "quiz",
+    ) -> Feedback:
+        """Record an answer once per (learner, token) and explain every option."""
+        question = self.question(question_id)
+        letters = parse_choice(choice, question)
+        if source == "quiz":
+            self._check_token(token)
+        user = await self.store.user(ref)
+        now = self.clock()
+        correct = set(letters) == question.answer
+        counted = await self.store.record(
+            AttemptRecord(
+                user_id=user.id,
+                community=user.community,
+                question_id=question.id,
+                domain=question.domain,
+                choice=",".join(letters),
+                correct=correct,
+                source=source,
+                nonce=f"{source}:{question.id}:{token}",
+                week=week_key(now),
+                answered_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+        )
+        scores = {s.domain: s for s in await self.store.scores(user.id)}
+        return self._feedback(question, letters, correct, counted, scores, locale)
+
+    def _feedback(
+        self,
+        q: Question,
+        letters: tuple[str, ...],
+        correct: bool,
+        counted: bool,
+        scores: Mapping[int, DomainScore],
+        locale: str,
+    ) -> Feedback:
+        score = scores.get(q.domain, DomainScore(q.domain, 0, 0))
+        return Feedback(
+            question_id=q.id,
+            locale=locale,
+            correct=correct,
+            counted=counted,
+            chosen=letters,
+            right=tuple(sorted(q.answer)),
+            stem=q.stem.get(locale),
+            options=tuple(
+                OptionFeedback(
+                    o.letter,
+                    o.text.get(locale),
+                    o.why.get(locale),
+                    o.letter in q.answer,
+                    o.letter in letters,
+                )
+                for o in q.options
+            ),
+            references=q.references,
+            domain=q.domain,
+            domain_name=self.content.domain(q.domain).name.get(locale),
+            domain_attempts=score.attempts,
+            domain_accuracy=score.correct / score.attempts if score.attempts else 0.0,
+        )
+
+    # -- progress and leaderboard -------------------------------------------------------------
+
+    async def progress(self, ref: UserRef, locale: str) -> ProgressReport:
+        """Per-domain scores, the weakest domain and the exam-weighted estimate."""
+        user = await self.store.user(ref)
+        scores = {s.domain: s for s in await self.store.scores(user.id)}
+        domains = tuple(
+            DomainProgress(
+                d.id,
+                d.name.get(locale),
+                d.weight,
+                scores[d.id].attempts if d.id in scores else 0,
+                scores[d.id].correct if d.id in scores else 0,
+            )
+            for d in self.content.domains
+        )
+        estimate, needed = estimate_score(domains)
+        tried = [d for d in domains if d.attempts]
+        weakest = min(tried, key=lambda d: (d.accuracy, -d.weight)) if tried else None
+        return ProgressReport(
+            locale=locale,
+            display_name=user.display_name or ref.user,
+            domains=domains,
+            estimate=estimate,
+            answers_needed=needed,
+            weakest=weakest,
+        )
+
+    async def leaderboard(
+        self,
+        ref: UserRef,
+        locale: str,
+        domain: int | None = None,
+        period: str = "all",
+        limit: int = 10,
+    ) -> Leaderboard:
+        """The community's top learners and the caller's own rank."""
+        if period not in PERIODS:
+            raise InvalidAnswer("error.bad_period")
+        if domain is not None and domain not in {d.id for d in self.content.domains}:
+            raise InvalidAnswer("error.bad_domain")
+        user = await self.store.user(ref)
+        key = "all" if period == "all" else week_key(self.clock())
+        top = await self.store.top(user.community, key, domain or 0, limit)
+        mine = await self.store.rank(user.id, key, domain or 0)
+        rows = tuple(
+            LeaderRow(r.rank, r.display_name, r.correct, r.attempts, r.user_id == user.id)
+            for r in top
+        )
+        caller = None
+        if mine is not None:
+            caller = LeaderRow(mine.rank, mine.display_name, mine.correct, mine.attempts, True)
+        return Leaderboard(
+            locale=locale,
+            period=period,
+            domain=domain,
+            domain_name=self.content.domain(domain).name.get(locale) if domain else "",
+            rows=rows,
+            caller=caller,
+        )
+
+    # -- lessons ----------------------------------------------------------------------------
+
+    def lessons(self, locale: str) -> LessonList:
+        return LessonList(
+            locale,
+            tuple(LessonSummary(x.id, x.title.get(locale), x.task) for x in self.content.lessons),
+        )
+
+    def lesson(self, query: str, locale: str) -> LessonView:
+        """A lesson by id, task number (`2.3`) or words from its title."""
+        found = self._find_lesson(query.strip())
+        if found is None:
+            raise NotFound("error.no_lesson", query=query.strip())
+        return LessonView(
+            id=found.id,
+            locale=locale,
+            title=found.title.get(locale),
+            body=found.body.get(locale),
+            task=found.task,
+            domain=int(found.task[0]) if found.task else None,
+            references=found.references,
+        )
+
+    def _find_lesson(self, query: str) -> Lesson | None:
+        q = query.lower()
+        for lesson in self.content.lessons:
+            if q in (lesson.id, lesson.task, f"task-{lesson.task}"):
+                return lesson
+        words = [w for w in re.split(r"\W+", q) if len(w) > 1]
+        if not words:
+            return None
+
+        def score(lesson: Lesson) -> tuple[int, int]:
+            title = f"{lesson.title.en} {lesson.title.fr} {lesson.id}".lower()
+            body = f"{lesson.body.en} {lesson.body.fr}".lower()
+            return sum(w in title for w in words), sum(w in body for w in words)
+
+        best = max(self.content.lessons, key=score, default=None)
+        return best if best is not None and score(best) != (0, 0) else None

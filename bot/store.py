@@ -1,0 +1,280 @@
+"""Persistence: the store port and its aiosqlite implementation.
+
+Every answer is one INSERT into `attempts`; triggers update the per-user, per-domain and weekly
+aggregates in the same statement's transaction, so an acknowledged answer and its scores are
+committed together, and leaderboards read small indexed tables instead of rescanning attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import aiosqlite
+
+from bot.views import UserRef
+
+__all__ = [
+    "AttemptRecord",
+    "DomainScore",
+    "RankRow",
+    "SqliteStore",
+    "Store",
+    "StoredUser",
+    "open_store",
+]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: users, attempts, aggregates kept by triggers.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        community TEXT NOT NULL,
+        user TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        locale TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        UNIQUE (platform, community, user)
+    );
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        community TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        domain INTEGER NOT NULL,
+        choice TEXT NOT NULL,
+        correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+        source TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        week TEXT NOT NULL,
+        answered_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX attempts_once ON attempts (user_id, nonce);
+    CREATE TABLE scores (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        community TEXT NOT NULL,
+        period TEXT NOT NULL,
+        domain INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, period, domain)
+    ) WITHOUT ROWID;
+    CREATE INDEX scores_rank ON scores (community, period, domain, correct DESC, attempts);
+    CREATE TABLE seen (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        question_id TEXT NOT NULL,
+        times INTEGER NOT NULL,
+        last_correct INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, question_id)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER attempts_aggregate AFTER INSERT ON attempts BEGIN
+        INSERT INTO scores (user_id, community, period, domain, attempts, correct) VALUES
+            (NEW.user_id, NEW.community, 'all', 0, 1, NEW.correct),
+            (NEW.user_id, NEW.community, 'all', NEW.domain, 1, NEW.correct),
+            (NEW.user_id, NEW.community, NEW.week, 0, 1, NEW.correct),
+            (NEW.user_id, NEW.community, NEW.week, NEW.domain, 1, NEW.correct)
+        ON CONFLICT (user_id, period, domain) DO UPDATE
+            SET attempts = attempts + 1, correct = correct + excluded.correct;
+        INSERT INTO seen (user_id, question_id, times, last_correct, last_at)
+            VALUES (NEW.user_id, NEW.question_id, 1, NEW.correct, NEW.answered_at)
+        ON CONFLICT (user_id, question_id) DO UPDATE
+            SET times = times + 1, last_correct = excluded.last_correct, last_at = excluded.last_at;
+    END;
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    id: int
+    community: str
+    display_name: str
+    locale: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    user_id: int
+    community: str
+    question_id: str
+    domain: int
+    choice: str
+    correct: bool
+    source: str
+    nonce: str
+    week: str
+    answered_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class DomainScore:
+    domain: int
+    attempts: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class RankRow:
+    rank: int
+    user_id: int
+    display_name: str
+    attempts: int
+    correct: int
+
+
+class Store(Protocol):
+    """The persistence port the service needs; a PostgreSQL implementation is a second file."""
+
+    async def user(self, ref: UserRef) -> StoredUser: ...
+    async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...
+    async def record(self, attempt: AttemptRecord) -> bool: ...
+    async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]: ...
+    async def seen(self, user_id: int) -> dict[str, bool]: ...
+    async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]: ...
+    async def rank(self, user_id: int, period: str, domain: int) -> RankRow | None: ...
+    async def close(self) -> None: ...
+
+
+def community_key(ref: UserRef) -> str:
+    """Leaderboards are per community of one platform."""
+    return f"{ref.platform}:{ref.community}"
+
+
+class SqliteStore:
+    """The embedded default store: one aiosqlite connection in WAL mode."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self._users: dict[tuple[str, str, str], StoredUser] = {}
+
+    async def user(self, ref: UserRef) -> StoredUser:
+        """Find or create the user; refresh a changed display name."""
+        key = (ref.platform, ref.community, ref.user)
+        cached = self._users.get(key)
+        if cached and (not ref.display_name or cached.display_name == ref.display_name):
+            return cached
+        async with self.db.execute(
+            "INSERT INTO users (platform, community, user, display_name) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, community, user) DO UPDATE SET display_name = "
+            "CASE WHEN excluded.display_name = '' THEN display_name ELSE excluded.display_name END "
+            "RETURNING id, display_name, locale",
+            (*key, ref.display_name),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        user = StoredUser(row[0], community_key(ref), row[1], row[2])
+        self._users[key] = user
+        return user
+
+    async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser:
+        await self.db.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user.id))
+        updated = StoredUser(user.id, user.community, user.display_name, locale)
+        self._users = {k: (updated if v.id == user.id else v) for k, v in self._users.items()}
+        return updated
+
+    async def record(self, attempt: AttemptRecord) -> bool:
+        """Commit one answer; False if this (user, nonce) was already recorded."""
+        a = attempt
+        async with self.db.execute(
+            "INSERT OR IGNORE INTO attempts (user_id, community, question_id, domain, choice, "
+            "correct, source, nonce, week, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.user_id,
+                a.community,
+                a.question_id,
+                a.domain,
+                a.choice,
+                int(a.correct),
+                a.source,
+                a.nonce,
+                a.week,
+                a.answered_at,
+            ),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]:
+        rows = await self.db.execute_fetchall(
+            "SELECT domain, attempts, correct FROM scores WHERE user_id = ? AND period = ?",
+            (user_id, period),
+        )
+        return [DomainScore(*r) for r in rows]
+
+    async def seen(self, user_id: int) -> dict[str, bool]:
+        """Question id -> whether the learner's last answer to it was right."""
+        rows = await self.db.execute_fetchall(
+            "SELECT question_id, last_correct FROM seen WHERE user_id = ?", (user_id,)
+        )
+        return {r[0]: bool(r[1]) for r in rows}
+
+    async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]:
+        rows = await self.db.execute_fetchall(
+            "SELECT s.user_id, u.display_name, s.attempts, s.correct FROM scores s "
+            "JOIN users u ON u.id = s.user_id "
+            "WHERE s.community = ? AND s.period = ? AND s.domain = ? "
+            "ORDER BY s.correct DESC, s.attempts, s.user_id LIMIT ?",
+            (community, period, domain, limit),
+        )
+        ranked: list[RankRow] = []
+        for i, (uid, name, attempts, correct) in enumerate(rows):
+            # Competition ranking: ties share a rank (1, 2, 2, 4).
+            same = ranked and ranked[-1].correct == correct
+            ranked.append(RankRow(ranked[-1].rank if same else i + 1, uid, name, attempts, correct))
+        return ranked
+
+    async def rank(self, user_id: int, period: str, domain: int) -> RankRow | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT s.community, s.attempts, s.correct, u.display_name FROM scores s "
+            "JOIN users u ON u.id = s.user_id "
+            "WHERE s.user_id = ? AND s.period = ? AND s.domain = ?",
+            (user_id, period, domain),
+        )
+        if not rows:
+            return None
+        community, attempts, correct, name = next(iter(rows))
+        above = await self.db.execute_fetchall(
+            "SELECT count(*) FROM scores WHERE community = ? AND period = ? AND domain = ? "
+            "AND correct > ?",
+            (community, period, domain, correct),
+        )
+        return RankRow(next(iter(above))[0] + 1, user_id, name, attempts, correct)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    version = row[0] if row else 0
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first, so the step runs as its own BEGIN IMMEDIATE ... COMMIT.
+        await db.executescript(
+            f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
+        )
+        log.info("database migrated to version %d", number)
+
+
+async def open_store(path: str | Path) -> SqliteStore:
+    """Open (creating if needed) the SQLite database at `path` and bring its schema up to date."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    # WAL + synchronous=NORMAL: a committed answer survives a killed process; only a power cut
+    # can lose the last few transactions, which is the usual trade for a chat bot.
+    for pragma in (
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA foreign_keys = ON",
+    ):
+        await db.execute(pragma)
+    await _migrate(db)
+    return SqliteStore(db)

@@ -1,0 +1,159 @@
+"""Platform-neutral results that the service returns and each adapter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "PASS_MARK",
+    "DomainProgress",
+    "Feedback",
+    "LeaderRow",
+    "Leaderboard",
+    "LessonList",
+    "LessonSummary",
+    "LessonView",
+    "OptionFeedback",
+    "ProgressReport",
+    "QuestionCard",
+    "UserRef",
+    "bar",
+]
+
+PASS_MARK = 720
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """Who is acting: users are keyed by (platform, community, user)."""
+
+    platform: str
+    community: str
+    user: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCard:
+    question_id: str
+    token: str
+    locale: str
+    domain: int
+    domain_name: str
+    task: str
+    task_name: str
+    difficulty: str
+    stem: str
+    options: tuple[tuple[str, str], ...]
+    choose: int
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(letter for letter, _ in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionFeedback:
+    letter: str
+    text: str
+    why: str
+    right: bool
+    chosen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    question_id: str
+    locale: str
+    correct: bool
+    counted: bool
+    chosen: tuple[str, ...]
+    right: tuple[str, ...]
+    stem: str
+    options: tuple[OptionFeedback, ...]
+    references: tuple[str, ...]
+    domain: int
+    domain_name: str
+    domain_attempts: int
+    domain_accuracy: float
+
+
+@dataclass(frozen=True, slots=True)
+class DomainProgress:
+    id: int
+    name: str
+    weight: int
+    attempts: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    locale: str
+    display_name: str
+    domains: tuple[DomainProgress, ...]
+    estimate: int | None
+    answers_needed: int
+    weakest: DomainProgress | None
+    pass_mark: int = PASS_MARK
+
+    @property
+    def attempts(self) -> int:
+        return sum(d.attempts for d in self.domains)
+
+    @property
+    def correct(self) -> int:
+        return sum(d.correct for d in self.domains)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderRow:
+    rank: int
+    name: str
+    correct: int
+    attempts: int
+    is_caller: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    locale: str
+    period: str
+    domain: int | None
+    domain_name: str
+    rows: tuple[LeaderRow, ...]
+    caller: LeaderRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonSummary:
+    id: str
+    title: str
+    task: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonList:
+    locale: str
+    lessons: tuple[LessonSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonView:
+    id: str
+    locale: str
+    title: str
+    body: str
+    task: str | None
+    domain: int | None
+    references: tuple[str, ...]
+
+
+def bar(fraction: float, width: int = 10) -> str:
+    """A text bar such as `██████░░░░` for a fraction in [0, 1]."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from bot.i18n import CATALOGS, locale_from, pct, placeholders, t
+
+
+def test_every_text_exists_in_both_languages_with_the_same_fields() -> None:
+    en, fr = CATALOGS["en"], CATALOGS["fr"]
+    assert set(en) == set(fr)
+    for key in en:
+        assert placeholders(en[key]) == placeholders(fr[key]), key
+        assert en[key].strip() and fr[key].strip(), key
+
+
+def test_locale_mapping_and_formatting() -> None:
+    assert locale_from("fr") == "fr"
+    assert locale_from("fr-FR") == "fr"
+    assert locale_from("en-US") == "en"
+    assert locale_from(None) == "en"
+    assert pct("fr", 0.754) == "75 %"
+    assert pct("en", 0.754) == "75%"
+    assert t("fr", "error.bad_domain") != t("en", "error.bad_domain")

@@ -1,0 +1,123 @@
+"""The SQLite store on a real file: migrations, once-only answers, aggregates and indexed reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store import AttemptRecord, SqliteStore, StoredUser, open_store
+from bot.views import UserRef
+
+
+def attempt(
+    user: StoredUser, qid: str, domain: int, correct: bool, nonce: str, week: str = "2026-W48"
+) -> AttemptRecord:
+    return AttemptRecord(
+        user_id=user.id,
+        community=user.community,
+        question_id=qid,
+        domain=domain,
+        choice="A",
+        correct=correct,
+        source="quiz",
+        nonce=nonce,
+        week=week,
+        answered_at="2026-11-27T12:00:00Z",
+    )
+
+
+async def test_schema_is_migrated_and_reopening_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    s = await open_store(path)
+    await s.close()
+    s = await open_store(path)
+    async with s.db.execute("PRAGMA user_version") as cur:
+        assert (await cur.fetchone())[0] >= 1
+    async with s.db.execute("PRAGMA journal_mode") as cur:
+        assert (await cur.fetchone())[0] == "wal"
+    await s.close()
+
+
+async def test_users_are_keyed_by_platform_community_and_user(store: SqliteStore) -> None:
+    a = await store.user(UserRef("discord", "g1", "u1", "Ana"))
+    b = await store.user(UserRef("discord", "g2", "u1", "Ana"))
+    again = await store.user(UserRef("discord", "g1", "u1", "Ana B."))
+    assert a.id != b.id and again.id == a.id and again.display_name == "Ana B."
+    assert a.community == "discord:g1"
+
+
+async def test_same_nonce_counts_once_and_aggregates_follow(store: SqliteStore) -> None:
+    u = await store.user(UserRef("console", "local", "ana", "ana"))
+    assert await store.record(attempt(u, "d1.1-a", 1, True, "n1"))
+    assert not await store.record(attempt(u, "d1.1-a", 1, True, "n1"))
+    assert await store.record(attempt(u, "d2.1-a", 2, False, "n2"))
+    scores = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id)}
+    assert scores == {0: (2, 1), 1: (1, 1), 2: (1, 0)}
+    week = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id, "2026-W48")}
+    assert week == scores
+    assert await store.seen(u.id) == {"d1.1-a": True, "d2.1-a": False}
+
+
+async def test_aggregates_equal_a_recount_of_attempts(store: SqliteStore) -> None:
+    users = [await store.user(UserRef("console", "local", f"u{i}", f"U{i}")) for i in range(5)]
+    for n in range(200):
+        u = users[n % 5]
+        await store.record(attempt(u, f"d{n % 4 + 1}.1-q{n % 7}", n % 4 + 1, n % 3 == 0, f"n{n}"))
+    recount = await store.db.execute_fetchall(
+        "SELECT user_id, domain, count(*), sum(correct) FROM attempts GROUP BY user_id, domain"
+    )
+    assert len(recount) == 20
+    for user_id, domain, count, correct in recount:
+        scores = {s.domain: s for s in await store.scores(user_id)}
+        assert (scores[domain].attempts, scores[domain].correct) == (count, correct)
+
+
+async def test_leaderboard_ranks_with_ties_and_the_callers_rank(store: SqliteStore) -> None:
+    names = ["ana", "bob", "cy", "dee"]
+    users = [await store.user(UserRef("slack", "T1", n, n)) for n in names]
+    for user, right in zip(users, (3, 5, 5, 1), strict=True):
+        for k in range(right):
+            await store.record(attempt(user, f"d1.1-q{k}", 1, True, f"{user.id}-{k}"))
+    top = await store.top("console:local", "all", 0, 10)
+    assert top == []  # another community
+    community = users[0].community
+    top = await store.top(community, "all", 0, 2)
+    assert [(r.rank, r.display_name) for r in top] == [(1, "bob"), (1, "cy")]
+    me = await store.rank(users[3].id, "all", 0)
+    assert me is not None and me.rank == 4 and me.correct == 1
+    assert await store.rank(users[0].id, "2026-W01", 0) is None
+
+
+async def test_leaderboard_and_progress_reads_use_indexes_not_attempts(store: SqliteStore) -> None:
+    queries = [
+        ("SELECT domain, attempts, correct FROM scores WHERE user_id = 1 AND period = 'all'", ()),
+        (
+            "SELECT user_id FROM scores WHERE community = 'x' AND period = 'all' AND domain = 0 "
+            "ORDER BY correct DESC, attempts LIMIT 10",
+            (),
+        ),
+        (
+            "SELECT count(*) FROM scores WHERE community = 'x' AND period = 'all' AND domain = 0 "
+            "AND correct > 3",
+            (),
+        ),
+    ]
+    for sql, params in queries:
+        plan = " ".join(
+            r[3] for r in await store.db.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
+        assert "SCAN" not in plan or "USING" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+async def test_integrity_after_writes(tmp_path: Path) -> None:
+    s = await open_store(tmp_path / "i.db")
+    u = await s.user(UserRef("console", "local", "ana", "ana"))
+    await s.record(attempt(u, "d1.1-a", 1, True, "n1"))
+    await s.close()
+    async with (
+        aiosqlite.connect(tmp_path / "i.db") as db,
+        db.execute("PRAGMA integrity_check") as cur,
+    ):
+        assert (await cur.fetchone())[0] == "ok"
