@@ -6,32 +6,44 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
+from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
-from bot.errors import ContentError, StudyBotError
+from bot.errors import ConfigError, ContentError, StudyBotError
 
 __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DB = "./data/studybot.db"
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    overrides = {
+        "db_path": getattr(args, "db", None),
+        "content_dir": getattr(args, "content_dir", None),
+    }
+    values = {k: v for k, v in overrides.items() if v}
+    return Settings(**{**settings.__dict__, **values}) if values else settings
 
 
-def _content_dir(args: argparse.Namespace) -> Path:
-    raw = getattr(args, "content_dir", None) or os.environ.get("STUDYBOT_CONTENT_DIR")
-    return Path(raw) if raw else default_content_dir()
+def _load(settings: Settings) -> Content:
+    return load_content(
+        Path(settings.content_dir) if settings.content_dir else default_content_dir()
+    )
 
 
-def _load(args: argparse.Namespace) -> Content:
-    return load_content(_content_dir(args))
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
-def _cmd_content_check(args: argparse.Namespace) -> int:
+def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        content = _load(args)
+        content = _load(settings)
     except ContentError as e:
         for line in e.problems:
             print(line, file=sys.stderr)
@@ -41,10 +53,10 @@ def _cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_content_stats(args: argparse.Namespace) -> int:
+def _cmd_content_stats(args: argparse.Namespace, settings: Settings) -> int:
     from bot.stats import content_stats
 
-    stats = content_stats(_load(args))
+    stats = content_stats(_load(settings))
     if args.json:
         print(json.dumps(stats, sort_keys=True))
         return 0
@@ -53,14 +65,46 @@ def _cmd_content_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_console(args: argparse.Namespace) -> int:
+def _cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
+    for name in args.require or ():
+        settings.require(*_REQUIRED[name])
+    _load(settings)
+    print(f"config ok: {settings!r}")
+    return 0
+
+
+def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console import run_console
 
-    db = args.db or os.environ.get("STUDYBOT_DB") or DEFAULT_DB
-    code: int = asyncio.run(
-        run_console(content=_load(args), db_path=db, user=args.user, locale=args.lang)
+    coro = run_console(
+        content=_load(settings), db_path=settings.db_path, user=args.user, locale=args.lang
     )
+    code: int = asyncio.run(coro)
     return code
+
+
+def _cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require(*_REQUIRED["discord"])
+    from adapters.discord_bot import run_discord
+
+    code: int = run_discord(settings, _load(settings))
+    return code
+
+
+def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require(*_REQUIRED["slack-http" if args.http else "slack"])
+    from adapters.slack_bot import run_slack
+
+    port = args.port or settings.slack_port
+    code: int = run_slack(settings, _load(settings), http=args.http, port=port)
+    return code
+
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "discord": ("discord_token",),
+    "slack": ("slack_bot_token", "slack_app_token"),
+    "slack-http": ("slack_bot_token", "slack_signing_secret"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,37 +119,61 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     content = sub.add_parser("content", help="check or count the content")
-    csub = content.add_subparsers(dest="content_command", required=True)
-    csub.add_parser(
-        "check", parents=[common], help="validate content/; exit 1 with one line per problem"
-    )
+    csub = content.add_subparsers(dest="subcommand", required=True)
+    csub.add_parser("check", parents=[common], help="validate content; exit 1 listing each problem")
     stats = csub.add_parser("stats", parents=[common], help="count questions and lessons")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
 
+    config = sub.add_parser("config", help="validate the configuration without connecting")
+    cfsub = config.add_subparsers(dest="subcommand", required=True)
+    check = cfsub.add_parser("check", parents=[common], help="exit 1 naming a bad setting")
+    check.add_argument(
+        "--require", action="append", choices=sorted(_REQUIRED), help="also require a platform"
+    )
+
     console = sub.add_parser("console", parents=[common], help="chat with the bot in this terminal")
-    console.add_argument("--db", help=f"SQLite file (env STUDYBOT_DB, default {DEFAULT_DB})")
-    console.add_argument("--user", default=os.environ.get("USER") or "learner", help="your name")
+    console.add_argument("--db", help="SQLite file (env STUDYBOT_DB, default ./data/studybot.db)")
+    console.add_argument("--user", default="learner", help="your name (default: learner)")
     console.add_argument(
         "--lang", choices=("en", "fr"), help="language (default: your last choice, else en)"
     )
+
+    discord = sub.add_parser("discord", parents=[common], help="run the Discord bot")
+    discord.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
+
+    slack = sub.add_parser("slack", parents=[common], help="run the Slack bot (Socket Mode)")
+    slack.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
+    slack.add_argument("--http", action="store_true", help="HTTP mode with request signing")
+    slack.add_argument("--port", type=int, help="HTTP port (env SLACK_PORT, default 3000)")
     return p
+
+
+_COMMANDS = {
+    ("content", "check"): _cmd_content_check,
+    ("content", "stats"): _cmd_content_stats,
+    ("config", "check"): _cmd_config_check,
+    ("console", None): _cmd_console,
+    ("discord", None): _cmd_discord,
+    ("slack", None): _cmd_slack,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the `studybot` command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    handlers = {
-        ("content", "check"): _cmd_content_check,
-        ("content", "stats"): _cmd_content_stats,
-        ("console", None): _cmd_console,
-    }
-    handler = handlers[(args.command, getattr(args, "content_command", None))]
+    handler = _COMMANDS[(args.command, getattr(args, "subcommand", None))]
     try:
-        return handler(args)
+        settings = _settings(args)
+        _configure_logging(settings)
+        return handler(args, settings)
+    except ContentError as e:
+        for line in e.problems:
+            print(line, file=sys.stderr)
+        print(f"studybot: refusing to start: {len(e.problems)} content problem(s)", file=sys.stderr)
+        return 1
+    except ConfigError as e:
+        print(f"studybot: {e}", file=sys.stderr)
+        return 2
     except StudyBotError as e:
         print(f"studybot: {e}", file=sys.stderr)
         return 1

@@ -78,6 +78,9 @@ EN: dict[str, str] = {
     "error.config": "Configuration error: {message}",
     "error.invalid_answer": "That is not a valid answer.",
     "error.not_found": "Not found.",
+    # -- discord (adapters/discord_bot.py): keys start with "discord." --
+    # -- slack (adapters/slack_bot.py): keys start with "slack." --
+    # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
 }
 
 FR: dict[str, str] = {
@@ -150,6 +153,9 @@ FR: dict[str, str] = {
     "error.config": "Erreur de configuration : {message}",
     "error.invalid_answer": "Cette réponse n'est pas valide.",
     "error.not_found": "Introuvable.",
+    # -- discord (adapters/discord_bot.py): keys start with "discord." --
+    # -- slack (adapters/slack_bot.py): keys start with "slack." --
+    # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

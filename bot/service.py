@@ -193,7 +193,7 @@ class StudyService:
         user = await self.store.user(ref)
         now = self.clock()
         correct = set(letters) == question.answer
-        counted = await self.store.record(
+        recorded = await self.store.record(
             AttemptRecord(
                 user_id=user.id,
                 community=user.community,
@@ -207,8 +207,8 @@ class StudyService:
                 answered_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
         )
-        scores = {s.domain: s for s in await self.store.scores(user.id)}
-        return self._feedback(question, letters, correct, counted, scores, locale)
+        scores = {s.domain: s for s in recorded.scores}
+        return self._feedback(question, letters, correct, recorded.counted, scores, locale)
 
     def _feedback(
         self,

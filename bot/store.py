@@ -1,12 +1,18 @@
 """Persistence: the store port and its aiosqlite implementation.
 
-Every answer is one INSERT into `attempts`; triggers update the per-user, per-domain and weekly
+Every answer is a row in `attempts`; triggers update the per-user, per-domain and weekly
 aggregates in the same statement's transaction, so an acknowledged answer and its scores are
 committed together, and leaderboards read small indexed tables instead of rescanning attempts.
+
+Writes go through one writer connection. Answers that arrive together are committed together
+(group commit): one multi-row INSERT is one atomic statement, so there is no multi-statement
+transaction for concurrent tasks to interleave, and an answer is acknowledged only once its
+batch is committed. Reads use a second connection, so they never queue behind a write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +26,7 @@ __all__ = [
     "AttemptRecord",
     "DomainScore",
     "RankRow",
+    "Recorded",
     "SqliteStore",
     "Store",
     "StoredUser",
@@ -27,6 +34,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Ten parameters a row; SQLite allows 32,766 per statement.
+MAX_BATCH = 500
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, attempts, aggregates kept by triggers.
@@ -120,6 +130,14 @@ class DomainScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Recorded:
+    """The outcome of recording an answer: counted (not a repeat) and the user's scores after."""
+
+    counted: bool
+    scores: tuple[DomainScore, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RankRow:
     rank: int
     user_id: int
@@ -133,7 +151,7 @@ class Store(Protocol):
 
     async def user(self, ref: UserRef) -> StoredUser: ...
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...
-    async def record(self, attempt: AttemptRecord) -> bool: ...
+    async def record(self, attempt: AttemptRecord) -> Recorded: ...
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]: ...
     async def seen(self, user_id: int) -> dict[str, bool]: ...
     async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]: ...
@@ -147,11 +165,14 @@ def community_key(ref: UserRef) -> str:
 
 
 class SqliteStore:
-    """The embedded default store: one aiosqlite connection in WAL mode."""
+    """The embedded default store: SQLite in WAL mode, one writer and one reader connection."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.db = db
+        self.reader = reader
         self._users: dict[tuple[str, str, str], StoredUser] = {}
+        self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
@@ -178,29 +199,74 @@ class SqliteStore:
         self._users = {k: (updated if v.id == user.id else v) for k, v in self._users.items()}
         return updated
 
-    async def record(self, attempt: AttemptRecord) -> bool:
-        """Commit one answer; False if this (user, nonce) was already recorded."""
-        a = attempt
-        async with self.db.execute(
+    async def record(self, attempt: AttemptRecord) -> Recorded:
+        """Commit one answer; `counted` is False if this (user, nonce) was already recorded."""
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._queue.append((attempt, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            try:
+                await self._commit(batch)
+            except Exception as error:
+                log.warning("committing %d answer(s) failed: %s", len(batch), error)
+                await self._commit_each(batch, error)
+
+    async def _commit_each(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], error: Exception
+    ) -> None:
+        # One bad row must not fail the answers that were batched with it.
+        if len(batch) == 1:
+            _fail(batch[0][1], error)
+            return
+        for item in batch:
+            try:
+                await self._commit([item])
+            except Exception as each_error:
+                _fail(item[1], each_error)
+
+    async def _commit(self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]) -> None:
+        params = [
+            value
+            for a, _ in batch
+            for value in (
+                a.user_id, a.community, a.question_id, a.domain, a.choice, int(a.correct),
+                a.source, a.nonce, a.week, a.answered_at,
+            )
+        ]  # fmt: skip
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch))
+        inserted = await self.db.execute_fetchall(
             "INSERT OR IGNORE INTO attempts (user_id, community, question_id, domain, choice, "
-            "correct, source, nonce, week, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                a.user_id,
-                a.community,
-                a.question_id,
-                a.domain,
-                a.choice,
-                int(a.correct),
-                a.source,
-                a.nonce,
-                a.week,
-                a.answered_at,
-            ),
-        ) as cur:
-            return cur.rowcount == 1
+            f"correct, source, nonce, week, answered_at) VALUES {values} RETURNING user_id, nonce",
+            params,
+        )
+        fresh = {(r[0], r[1]) for r in inserted}
+        scores = await self._scores_of({a.user_id for a, _ in batch})
+        for attempt, future in batch:
+            key = (attempt.user_id, attempt.nonce)
+            counted = key in fresh
+            fresh.discard(key)  # a repeat inside one batch counts once too
+            if not future.done():
+                future.set_result(Recorded(counted, scores.get(attempt.user_id, ())))
+
+    async def _scores_of(self, user_ids: set[int]) -> dict[int, tuple[DomainScore, ...]]:
+        marks = ", ".join("?" * len(user_ids))
+        rows = await self.reader.execute_fetchall(
+            "SELECT user_id, domain, attempts, correct FROM scores "
+            f"WHERE period = 'all' AND user_id IN ({marks})",
+            tuple(user_ids),
+        )
+        found: dict[int, list[DomainScore]] = {}
+        for uid, domain, attempts, correct in rows:
+            found.setdefault(uid, []).append(DomainScore(domain, attempts, correct))
+        return {uid: tuple(s) for uid, s in found.items()}
 
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]:
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             "SELECT domain, attempts, correct FROM scores WHERE user_id = ? AND period = ?",
             (user_id, period),
         )
@@ -208,13 +274,13 @@ class SqliteStore:
 
     async def seen(self, user_id: int) -> dict[str, bool]:
         """Question id -> whether the learner's last answer to it was right."""
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             "SELECT question_id, last_correct FROM seen WHERE user_id = ?", (user_id,)
         )
         return {r[0]: bool(r[1]) for r in rows}
 
     async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]:
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             "SELECT s.user_id, u.display_name, s.attempts, s.correct FROM scores s "
             "JOIN users u ON u.id = s.user_id "
             "WHERE s.community = ? AND s.period = ? AND s.domain = ? "
@@ -229,7 +295,7 @@ class SqliteStore:
         return ranked
 
     async def rank(self, user_id: int, period: str, domain: int) -> RankRow | None:
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             "SELECT s.community, s.attempts, s.correct, u.display_name FROM scores s "
             "JOIN users u ON u.id = s.user_id "
             "WHERE s.user_id = ? AND s.period = ? AND s.domain = ?",
@@ -238,7 +304,7 @@ class SqliteStore:
         if not rows:
             return None
         community, attempts, correct, name = next(iter(rows))
-        above = await self.db.execute_fetchall(
+        above = await self.reader.execute_fetchall(
             "SELECT count(*) FROM scores WHERE community = ? AND period = ? AND domain = ? "
             "AND correct > ?",
             (community, period, domain, correct),
@@ -246,7 +312,16 @@ class SqliteStore:
         return RankRow(next(iter(above))[0] + 1, user_id, name, attempts, correct)
 
     async def close(self) -> None:
+        """Wait for queued answers to be committed, then close both connections."""
+        while self._flusher is not None and not self._flusher.done():
+            await self._flusher
+        await self.reader.close()
         await self.db.close()
+
+
+def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)
 
 
 async def _migrate(db: aiosqlite.Connection) -> None:
@@ -261,11 +336,7 @@ async def _migrate(db: aiosqlite.Connection) -> None:
         log.info("database migrated to version %d", number)
 
 
-async def open_store(path: str | Path) -> SqliteStore:
-    """Open (creating if needed) the SQLite database at `path` and bring its schema up to date."""
-    path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+async def _connect(path: Path) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     # WAL + synchronous=NORMAL: a committed answer survives a killed process; only a power cut
     # can lose the last few transactions, which is the usual trade for a chat bot.
@@ -276,5 +347,13 @@ async def open_store(path: str | Path) -> SqliteStore:
         "PRAGMA foreign_keys = ON",
     ):
         await db.execute(pragma)
+    return db
+
+
+async def open_store(path: str | Path) -> SqliteStore:
+    """Open (creating if needed) the SQLite database at `path` and bring its schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = await _connect(path)
     await _migrate(db)
-    return SqliteStore(db)
+    return SqliteStore(db, await _connect(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiosqlite
@@ -49,9 +50,15 @@ async def test_users_are_keyed_by_platform_community_and_user(store: SqliteStore
 
 async def test_same_nonce_counts_once_and_aggregates_follow(store: SqliteStore) -> None:
     u = await store.user(UserRef("console", "local", "ana", "ana"))
-    assert await store.record(attempt(u, "d1.1-a", 1, True, "n1"))
-    assert not await store.record(attempt(u, "d1.1-a", 1, True, "n1"))
-    assert await store.record(attempt(u, "d2.1-a", 2, False, "n2"))
+    assert (await store.record(attempt(u, "d1.1-a", 1, True, "n1"))).counted
+    assert not (await store.record(attempt(u, "d1.1-a", 1, True, "n1"))).counted
+    last = await store.record(attempt(u, "d2.1-a", 2, False, "n2"))
+    assert last.counted
+    assert {s.domain: (s.attempts, s.correct) for s in last.scores} == {
+        0: (2, 1),
+        1: (1, 1),
+        2: (1, 0),
+    }
     scores = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id)}
     assert scores == {0: (2, 1), 1: (1, 1), 2: (1, 0)}
     week = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id, "2026-W48")}
@@ -121,3 +128,30 @@ async def test_integrity_after_writes(tmp_path: Path) -> None:
         db.execute("PRAGMA integrity_check") as cur,
     ):
         assert (await cur.fetchone())[0] == "ok"
+
+
+async def test_concurrent_answers_are_committed_together_and_repeats_count_once(
+    store: SqliteStore,
+) -> None:
+    users = [await store.user(UserRef("discord", "g", f"u{i}", f"U{i}")) for i in range(20)]
+    jobs = [attempt(u, "d1.1-a", 1, True, f"n{k}") for u in users for k in range(3)]
+    jobs += [attempt(users[0], "d1.1-a", 1, True, "n0")]  # a double click in the same batch
+    results = await asyncio.gather(*(store.record(j) for j in jobs))
+    assert sum(r.counted for r in results) == 60
+    assert not results[-1].counted
+    assert results[0].scores and {s.domain for s in results[0].scores} == {0, 1}
+    count = await store.db.execute_fetchall("SELECT count(*) FROM attempts")
+    assert next(iter(count))[0] == 60
+
+
+async def test_a_bad_row_does_not_fail_the_answers_batched_with_it(store: SqliteStore) -> None:
+    good = await store.user(UserRef("discord", "g", "ok", "OK"))
+    ghost = StoredUser(9999, good.community, "ghost", None)  # violates the users foreign key
+    results = await asyncio.gather(
+        store.record(attempt(good, "d1.1-a", 1, True, "a")),
+        store.record(attempt(ghost, "d1.1-a", 1, True, "b")),
+        store.record(attempt(good, "d1.1-b", 1, False, "c")),
+        return_exceptions=True,
+    )
+    assert [type(r).__name__ for r in results] == ["Recorded", "IntegrityError", "Recorded"]
+    assert all(r.counted for r in results if not isinstance(r, Exception))

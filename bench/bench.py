@@ -1,0 +1,274 @@
+"""`make bench`: how fast the core answers on a realistically large SQLite database.
+
+Seeds a throwaway database (10,000 learners in one community, 99 other communities,
+1,000,000 attempts), then measures in one run: open-loop latency at a busy rate, closed-loop
+saturation throughput, a raw aiosqlite baseline on the same file and settings, content load
+time and peak RSS. Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.content import Content, load_content
+from bot.service import StudyService, week_key
+from bot.store import open_store
+from bot.views import QuestionCard, UserRef
+
+MAIN = "bench-main"
+TARGETS = {
+    "answer_p99_ms": 5.0,
+    "progress_p99_ms": 5.0,
+    "leaderboard_p99_ms": 20.0,
+    "content_load_s": 1.0,
+    "rss_mb": 150.0,
+}
+
+
+def seed(path: Path, content: Content, users: int, communities: int, attempts: int) -> None:
+    """Fill the schema with plain sqlite3 (fast), through the same triggers the bot uses."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = OFF")
+    con.execute("BEGIN")
+    rows = [("discord", MAIN, f"u{i}", f"Learner {i}") for i in range(users)]
+    rows += [
+        ("discord", f"c{c}", f"u{i}", f"Other {c}-{i}")
+        for c in range(communities)
+        for i in range(100)
+    ]
+    con.executemany(
+        "INSERT INTO users (platform, community, user, display_name) VALUES (?, ?, ?, ?)", rows
+    )
+    ids = con.execute("SELECT id, 'discord:' || community FROM users").fetchall()
+    questions = [(q.id, q.domain) for q in content.questions.values()]
+    rng = random.Random(42)
+    weeks = ["2026-W46", "2026-W47", week_key_now()]
+
+    def gen():
+        for n in range(attempts):
+            uid, community = ids[rng.randrange(len(ids))]
+            qid, domain = questions[rng.randrange(len(questions))]
+            yield (
+                uid,
+                community,
+                qid,
+                domain,
+                "A",
+                rng.random() < 0.6,
+                "quiz",
+                f"s{n}",
+                weeks[n % 3],
+                "2026-11-01T00:00:00Z",
+            )
+
+    con.executemany(
+        "INSERT INTO attempts (user_id, community, question_id, domain, choice, correct, source, nonce, week, answered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        gen(),
+    )
+    con.execute("COMMIT")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("ANALYZE")
+    con.close()
+
+
+def week_key_now() -> str:
+    from datetime import UTC, datetime
+
+    return week_key(datetime.now(UTC))
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Learner:
+    """A learner who asks for questions and answers them through the service."""
+
+    def __init__(self, service: StudyService, n: int, rng: random.Random) -> None:
+        self.service = service
+        self.ref = UserRef("discord", MAIN, f"u{n}", f"Learner {n}")
+        self.rng = rng
+
+    async def answer(self) -> None:
+        card = await self.service.next_question(self.ref, "en")
+        await self.service.answer(
+            self.ref, card.question_id, card.token, list(card.letters[: card.choose]), "en"
+        )
+
+
+async def open_loop(
+    service: StudyService, users: int, rate: float, seconds: float
+) -> dict[str, list[float]]:
+    """Poisson arrivals at `rate` answers/s, with /progress and /leaderboard mixed in.
+
+    Latency runs from each request's scheduled start, so a stall is not hidden
+    (no coordinated omission). The answer latency is that of `service.answer` alone; the
+    question it answers is fetched first, as a user sees it before clicking.
+    """
+    rng = random.Random(1)
+    lat: dict[str, list[float]] = {"answer": [], "progress": [], "leaderboard": []}
+    mix = (("answer", rate), ("progress", rate / 10), ("leaderboard", rate / 10))
+    plan: list[tuple[float, str]] = []
+    for kind, r in mix:
+        t = 0.0
+        while t < seconds:
+            t += rng.expovariate(r)
+            plan.append((t, kind))
+    plan.sort()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    tasks = []
+
+    async def run(at: float, kind: str) -> None:
+        ref = UserRef("discord", MAIN, f"u{rng.randrange(users)}", "")
+        if kind == "answer":
+            card = await service.next_question(ref, "en")
+            scheduled = loop.time()
+            await service.answer(
+                ref, card.question_id, card.token, list(card.letters[: card.choose]), "en"
+            )
+        else:
+            scheduled = start + at
+            if kind == "progress":
+                await service.progress(ref, "en")
+            else:
+                await service.leaderboard(ref, "en")
+        lat[kind].append((loop.time() - scheduled) * 1000)
+
+    for at, kind in plan:
+        delay = start + at - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(run(at, kind)))
+    await asyncio.gather(*tasks)
+    return lat
+
+
+async def closed_loop(
+    workers: int, seconds: float, work: Callable[[int], Awaitable[None]]
+) -> float:
+    """`workers` concurrent clients doing `work` back to back; returns operations per second."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(n: int) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            await work(n)
+            done += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(workers)))
+    return done / (time.perf_counter() - began)
+
+
+async def baseline(path: Path, workers: int, seconds: float) -> float:
+    """Raw aiosqlite on the same file and settings: one INSERT per committed transaction."""
+    import aiosqlite
+
+    db = await aiosqlite.connect(path, isolation_level=None)
+    for pragma in (
+        "journal_mode = WAL",
+        "synchronous = NORMAL",
+        "busy_timeout = 5000",
+        "foreign_keys = ON",
+    ):
+        await db.execute(f"PRAGMA {pragma}")
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS baseline (id INTEGER PRIMARY KEY, user TEXT, question TEXT, correct INTEGER, at TEXT)"
+    )
+
+    async def insert(n: int) -> None:
+        await db.execute(
+            "INSERT INTO baseline (user, question, correct, at) VALUES (?, ?, ?, ?)",
+            (f"u{n}", "d1.1-x", 1, "2026-11-27T00:00:00Z"),
+        )
+
+    try:
+        return await closed_loop(workers, seconds, insert)
+    finally:
+        await db.close()
+
+
+async def main(args: argparse.Namespace) -> dict[str, float]:
+    began = time.perf_counter()
+    content = load_content()
+    content_load_s = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        store = await open_store(path)  # creates the schema
+        await store.close()
+        t0 = time.perf_counter()
+        seed(path, content, args.users, args.communities, args.attempts)
+        print(
+            f"seeded {args.attempts:,} attempts in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
+        store = await open_store(path)
+        service = StudyService(content, store, rng=random.Random(3))
+        lat = await open_loop(service, args.users, args.rate, args.seconds)
+        rng = random.Random(5)
+        learners = [Learner(service, rng.randrange(args.users), rng) for _ in range(args.workers)]
+        answers_per_s = await closed_loop(
+            args.workers, args.seconds, lambda n: learners[n].answer()
+        )
+        await store.close()
+        base = await baseline(path, args.workers, args.seconds)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "answer_p50_ms": pct(lat["answer"], 0.50),
+        "answer_p99_ms": pct(lat["answer"], 0.99),
+        "progress_p50_ms": pct(lat["progress"], 0.50),
+        "progress_p99_ms": pct(lat["progress"], 0.99),
+        "leaderboard_p50_ms": pct(lat["leaderboard"], 0.50),
+        "leaderboard_p99_ms": pct(lat["leaderboard"], 0.99),
+        "answers_per_s": answers_per_s,
+        "baseline_inserts_per_s": base,
+        "answers_vs_baseline": answers_per_s / base,
+        "content_load_s": content_load_s,
+        "rss_mb": rss_mb,
+        "open_loop_requests": float(sum(len(v) for v in lat.values())),
+        "mean_answer_ms": statistics.fmean(lat["answer"]) if lat["answer"] else float("nan"),
+    }
+    return result
+
+
+def report(result: dict[str, float]) -> None:
+    print(f"{'metric':<24}{'value':>12}  target")
+    targets = TARGETS | {"answers_vs_baseline": 0.5}
+    for key, value in result.items():
+        target = targets.get(key)
+        verdict = ""
+        if target is not None:
+            ok = value >= target if key == "answers_vs_baseline" else value <= target
+            verdict = f"{'≥' if key == 'answers_vs_baseline' else '≤'} {target:g}  {'ok' if ok else 'MISSED'}"
+        print(f"{key:<24}{value:>12.2f}  {verdict}")
+    print(json.dumps({k: round(v, 3) for k, v in result.items()}, sort_keys=True))
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--users", type=int, default=10_000)
+    p.add_argument("--communities", type=int, default=99)
+    p.add_argument("--attempts", type=int, default=1_000_000)
+    p.add_argument("--rate", type=float, default=200.0, help="open-loop answers per second")
+    p.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    p.add_argument("--workers", type=int, default=200, help="closed-loop concurrent learners")
+    p.add_argument("--cards", type=int, default=150, help="questions each closed-loop learner is shown first")
+    report(asyncio.run(main(p.parse_args())))
