@@ -18,6 +18,7 @@ from adapters.text import (
     render_progress,
 )
 from bot.content import Content
+from bot.daily import DailyService
 from bot.errors import InvalidAnswer, StudyBotError
 from bot.i18n import t
 from bot.service import StudyService
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 COMMUNITY = "local"
+CHANNEL = "terminal"
 LETTERS = re.compile(r"^[A-Za-z](\s*[,;/ ]?\s*[A-Za-z])*$")
 
 
@@ -48,7 +50,9 @@ class ConsoleSession:
         self.service = service
         self.ref = ref
         self.locale = locale
+        self.daily = DailyService(service)
         self.pending: QuestionCard | None = None
+        self.pending_post: int | None = None
         self.last_domain: int | None = None
         self.done = False
         self.commands: dict[str, Callable[[list[str]], Awaitable[str]]] = {
@@ -60,6 +64,7 @@ class ConsoleSession:
             "/lesson": self.lesson,
             "/lessons": self.lesson,
             "/lang": self.lang,
+            "/daily": self.daily_question,
             "/help": self.help,
             "/quit": self.quit,
             "/exit": self.quit,
@@ -95,15 +100,31 @@ class ConsoleSession:
 
     async def next(self, args: list[str]) -> str:
         self.pending = await self.service.next_question(self.ref, self.locale, self.last_domain)
+        self.pending_post = None
         return render_card(self.pending)
+
+    async def daily_question(self, args: list[str]) -> str:
+        channels = await self.service.daily_channels(PLATFORM, COMMUNITY)
+        channel = next((c for c in channels if c.channel == CHANNEL), None)
+        if channel is None:
+            channel = await self.service.configure_daily(PLATFORM, COMMUNITY, CHANNEL)
+        post = await self.daily.today(channel)
+        self.pending = self.daily.card(post, self.locale)
+        self.pending_post = post.id
+        title = t(self.locale, "daily.title", date=post.local_date)
+        return f"{title}\n\n{render_card(self.pending)}\n{t(self.locale, 'daily.console_hint')}"
 
     async def answer(self, text: str) -> str:
         card = self.pending
         assert card is not None
-        feedback = await self.service.answer(
-            self.ref, card.question_id, card.token, text, self.locale
-        )
+        if self.pending_post is not None:
+            feedback = await self.daily.answer(self.ref, self.pending_post, text, self.locale)
+        else:
+            feedback = await self.service.answer(
+                self.ref, card.question_id, card.token, text, self.locale
+            )
         self.pending = None
+        self.pending_post = None
         return render_feedback(feedback)
 
     async def progress(self, args: list[str]) -> str:

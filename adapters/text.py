@@ -91,6 +91,8 @@ def render_progress(report: ProgressReport) -> str:
         )
     if report.weakest is not None:
         lines.append(t(loc, "progress.weakest", id=report.weakest.id, name=report.weakest.name))
+    if report.streak:
+        lines.append(t(loc, "progress.streak", n=report.streak))
     return "\n".join(lines)
 
 

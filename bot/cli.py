@@ -34,9 +34,11 @@ def _load(settings: Settings) -> Content:
     )
 
 
-def _configure_logging(settings: Settings) -> None:
+def _configure_logging(settings: Settings, command: str) -> None:
+    # The terminal bot shares the screen with the learner: only warnings unless asked.
+    quiet = command in ("console", "content", "config")
     logging.basicConfig(
-        level=settings.log_level,
+        level=settings.log_level or ("WARNING" if quiet else "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = _COMMANDS[(args.command, getattr(args, "subcommand", None))]
     try:
         settings = _settings(args)
-        _configure_logging(settings)
+        _configure_logging(settings, args.command)
         return handler(args, settings)
     except ContentError as e:
         for line in e.problems:

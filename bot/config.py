@@ -47,7 +47,7 @@ class Settings:
 
     db_path: str = "./data/studybot.db"
     content_dir: str | None = None
-    log_level: str = "INFO"
+    log_level: str | None = None
     log_format: str = "text"
     health_port: int | None = None
     health_host: str = "127.0.0.1"
@@ -72,7 +72,10 @@ class Settings:
 SETTINGS: dict[str, tuple[str, str]] = {
     "db_path": ("STUDYBOT_DB", "a path to the SQLite file"),
     "content_dir": ("STUDYBOT_CONTENT_DIR", "a content directory"),
-    "log_level": ("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),
+    "log_level": (
+        "LOG_LEVEL",
+        "DEBUG, INFO, WARNING or ERROR (default INFO; WARNING in the terminal)",
+    ),
     "log_format": ("LOG_FORMAT", "text or json"),
     "health_port": ("HEALTH_PORT", "a TCP port (1-65535) for /healthz and /metrics"),
     "health_host": ("HEALTH_HOST", "the address the health endpoint listens on"),

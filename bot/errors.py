@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ChannelUnavailable",
     "ConfigError",
     "ContentError",
     "InvalidAnswer",
@@ -63,3 +64,9 @@ class NotFound(StudyBotError):
     """An unknown question, lesson or domain was asked for."""
 
     key = "error.not_found"
+
+
+class ChannelUnavailable(StudyBotError):
+    """A platform refused a post for good (channel deleted, access removed)."""
+
+    key = "error.generic"

@@ -80,7 +80,34 @@ EN: dict[str, str] = {
     "error.not_found": "Not found.",
     # -- discord (adapters/discord_bot.py): keys start with "discord." --
     # -- slack (adapters/slack_bot.py): keys start with "slack." --
+    "slack.stale_button": "This button no longer works. Type /quiz for a new question.",
+    "slack.bad_request": "Slack sent something studybot could not read; please try again.",
+    "slack.unknown_command": "Unknown command {command}. Try /quiz, /progress, /leaderboard, /lesson or /lang.",
+    "slack.lesson_quiz": "Quiz me on domain {domain}",
+    "slack.home_title": "studybot — AWS DEA-C01",
+    "slack.home_hint": "Type /quiz in any channel for a question (only you see it), /lesson for the lessons, /leaderboard for this workspace's ranking, /lang en or /lang fr to switch language.",
+    "slack.daily_title": "Daily question",
+    "slack.daily_line": "{channel}: every day at {time} ({timezone})",
+    "slack.daily_line_off": "{channel}: off (was {time}, {timezone})",
+    "slack.daily_none": "No channel gets the daily question yet.",
+    "slack.daily_usage": "Usage: /daily-settings channel [#channel] · time HH:MM [#channel] · timezone Area/City [#channel] · off [#channel|all]",
+    "slack.daily_set": "Daily question on in {channel} at {time} ({timezone}).",
+    "slack.daily_off": "Daily question turned off in {count} channel(s).",
+    "slack.bad_channel": "{given} is not a channel: pick one with #, e.g. #general, or type the command in that channel.",
     # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
+    "daily.bad_time": "{given} is not a time: use HH:MM, e.g. 09:00.",
+    "daily.bad_timezone": "{given} is not a timezone: use a name such as Europe/Paris or UTC.",
+    "daily.bad_delay": "The reveal delay must be between 1 and 1440 minutes.",
+    "daily.closed": "This daily question is closed: its answer has been revealed.",
+    "daily.title": "Question of the day — {date}",
+    "daily.hint": "Answer with the buttons: only you see your result. The answer is revealed later.",
+    "daily.console_hint": "Your answer to the question of the day also counts for your daily streak.",
+    "daily.reveal_title": "Answer to the question of {date}",
+    "daily.reveal_count": "{letter}: {n} ({share})",
+    "daily.reveal_total": "{n} member(s) answered.",
+    "daily.configured": "Daily question on in {channel}: every day at {time} ({timezone}).",
+    "daily.disabled": "Daily question turned off in {n} channel(s).",
+    "daily.none": "No daily channel is set up here yet.",
 }
 
 FR: dict[str, str] = {
@@ -155,7 +182,34 @@ FR: dict[str, str] = {
     "error.not_found": "Introuvable.",
     # -- discord (adapters/discord_bot.py): keys start with "discord." --
     # -- slack (adapters/slack_bot.py): keys start with "slack." --
+    "slack.stale_button": "Ce bouton ne fonctionne plus. Tapez /quiz pour une nouvelle question.",
+    "slack.bad_request": "Slack a envoyé quelque chose que studybot n'a pas pu lire ; réessayez.",
+    "slack.unknown_command": "Commande inconnue : {command}. Essayez /quiz, /progress, /leaderboard, /lesson ou /lang.",
+    "slack.lesson_quiz": "Une question du domaine {domain}",
+    "slack.home_title": "studybot — AWS DEA-C01",
+    "slack.home_hint": "Tapez /quiz dans n'importe quel canal pour une question (vous seul la voyez), /lesson pour les leçons, /leaderboard pour le classement de cet espace de travail, /lang en ou /lang fr pour changer de langue.",
+    "slack.daily_title": "Question du jour",
+    "slack.daily_line": "{channel} : chaque jour à {time} ({timezone})",
+    "slack.daily_line_off": "{channel} : désactivée (était à {time}, {timezone})",
+    "slack.daily_none": "Aucun canal ne reçoit encore la question du jour.",
+    "slack.daily_usage": "Usage : /daily-settings channel [#canal] · time HH:MM [#canal] · timezone Zone/Ville [#canal] · off [#canal|all]",
+    "slack.daily_set": "Question du jour activée dans {channel} à {time} ({timezone}).",
+    "slack.daily_off": "Question du jour désactivée dans {count} canal/canaux.",
+    "slack.bad_channel": "{given} n'est pas un canal : choisissez-en un avec #, par exemple #general, ou tapez la commande dans ce canal.",
     # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
+    "daily.bad_time": "{given} n'est pas une heure : utilisez HH:MM, par exemple 09:00.",
+    "daily.bad_timezone": "{given} n'est pas un fuseau horaire : utilisez un nom comme Europe/Paris ou UTC.",
+    "daily.bad_delay": "Le délai avant la réponse doit être compris entre 1 et 1440 minutes.",
+    "daily.closed": "Cette question du jour est close : sa réponse a été dévoilée.",
+    "daily.title": "Question du jour — {date}",
+    "daily.hint": "Répondez avec les boutons : vous seul voyez votre résultat. La réponse sera dévoilée plus tard.",
+    "daily.console_hint": "Votre réponse à la question du jour compte aussi pour votre série quotidienne.",
+    "daily.reveal_title": "Réponse à la question du {date}",
+    "daily.reveal_count": "{letter} : {n} ({share})",
+    "daily.reveal_total": "{n} membre(s) ont répondu.",
+    "daily.configured": "Question du jour activée dans {channel} : chaque jour à {time} ({timezone}).",
+    "daily.disabled": "Question du jour désactivée dans {n} canal(aux).",
+    "daily.none": "Aucun canal n'a encore de question du jour ici.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 from bot.content import LOCALES, Content, Lesson, Question
 from bot.errors import InvalidAnswer, NotFound, StudyBotError
 from bot.i18n import locale_from
+from bot.localtime import parse_post_time, parse_timezone
 from bot.store import AttemptRecord, DomainScore, Store
+from bot.streaks import current_streak
 from bot.views import (
+    DailyChannel,
     DomainProgress,
     Feedback,
     Leaderboard,
@@ -30,6 +33,7 @@ __all__ = [
     "MIN_ANSWERS",
     "MIN_PER_DOMAIN",
     "StudyService",
+    "attempt_nonce",
     "choose_question",
     "estimate_score",
     "parse_choice",
@@ -48,6 +52,11 @@ def week_key(moment: datetime) -> str:
     """The ISO week a moment falls in, e.g. `2026-W48` (UTC)."""
     year, week, _ = moment.astimezone(UTC).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def attempt_nonce(source: str, question_id: str, token: str) -> str:
+    """What makes an answer count once: the same learner, source, question and token."""
+    return f"{source}:{question_id}:{token}"
 
 
 def parse_choice(raw: str | Sequence[str], question: Question) -> tuple[str, ...]:
@@ -202,13 +211,25 @@ class StudyService:
                 choice=",".join(letters),
                 correct=correct,
                 source=source,
-                nonce=f"{source}:{question.id}:{token}",
+                nonce=attempt_nonce(source, question.id, token),
                 week=week_key(now),
                 answered_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
         )
         scores = {s.domain: s for s in recorded.scores}
         return self._feedback(question, letters, correct, recorded.counted, scores, locale)
+
+    def feedback_options(
+        self, q: Question, chosen: Sequence[str], locale: str
+    ) -> tuple[OptionFeedback, ...]:
+        """Every option with why it is right or wrong, marking the learner's choice."""
+        return tuple(
+            OptionFeedback(
+                o.letter, o.text.get(locale), o.why.get(locale), o.letter in q.answer,
+                o.letter in chosen,
+            )
+            for o in q.options
+        )  # fmt: skip
 
     def _feedback(
         self,
@@ -228,16 +249,7 @@ class StudyService:
             chosen=letters,
             right=tuple(sorted(q.answer)),
             stem=q.stem.get(locale),
-            options=tuple(
-                OptionFeedback(
-                    o.letter,
-                    o.text.get(locale),
-                    o.why.get(locale),
-                    o.letter in q.answer,
-                    o.letter in letters,
-                )
-                for o in q.options
-            ),
+            options=self.feedback_options(q, letters, locale),
             references=q.references,
             domain=q.domain,
             domain_name=self.content.domain(q.domain).name.get(locale),
@@ -262,6 +274,7 @@ class StudyService:
             for d in self.content.domains
         )
         estimate, needed = estimate_score(domains)
+        streak, last, tz = await self.store.daily.streak(user.id)
         tried = [d for d in domains if d.attempts]
         weakest = min(tried, key=lambda d: (d.accuracy, -d.weight)) if tried else None
         return ProgressReport(
@@ -271,6 +284,7 @@ class StudyService:
             estimate=estimate,
             answers_needed=needed,
             weakest=weakest,
+            streak=current_streak(streak, last, tz, self.clock()),
         )
 
     async def leaderboard(
@@ -345,3 +359,40 @@ class StudyService:
 
         best = max(self.content.lessons, key=score, default=None)
         return best if best is not None and score(best) != (0, 0) else None
+
+    # -- community settings and daily channels --------------------------------------------
+
+    async def community_setting(self, platform: str, community: str, key: str) -> str | None:
+        return await self.store.daily.community_setting(platform, community, key)
+
+    async def set_community_setting(
+        self, platform: str, community: str, key: str, value: str | None
+    ) -> None:
+        await self.store.daily.set_community_setting(platform, community, key, value)
+
+    async def configure_daily(
+        self,
+        platform: str,
+        community: str,
+        channel: str,
+        post_time: str = "09:00",
+        timezone: str = "UTC",
+        locale: str = "en",
+        reveal_after_minutes: int | None = None,
+    ) -> DailyChannel:
+        """Turn on (or change) a channel's daily question; errors name the bad value."""
+        if locale not in LOCALES:
+            raise InvalidAnswer("lang.usage")
+        if reveal_after_minutes is not None and not 1 <= reveal_after_minutes <= 24 * 60:
+            raise InvalidAnswer("daily.bad_delay")
+        return await self.store.daily.upsert_channel(
+            platform, community, channel, parse_post_time(post_time), parse_timezone(timezone),
+            locale, reveal_after_minutes,
+        )  # fmt: skip
+
+    async def disable_daily(self, platform: str, community: str, channel: str | None = None) -> int:
+        """Turn the daily question off in one channel, or in all of a community's channels."""
+        return await self.store.daily.disable(platform, community, channel)
+
+    async def daily_channels(self, platform: str, community: str) -> list[DailyChannel]:
+        return await self.store.daily.channels(platform, community)

@@ -20,6 +20,7 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.daily_store import DailyStore, SqliteDailyStore
 from bot.views import UserRef
 
 __all__ = [
@@ -97,6 +98,45 @@ MIGRATIONS: tuple[str, ...] = (
             SET times = times + 1, last_correct = excluded.last_correct, last_at = excluded.last_at;
     END;
     """,
+    # 2: community settings, daily channels and posts, streaks.
+    """
+    CREATE TABLE community_settings (
+        platform TEXT NOT NULL,
+        community TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (platform, community, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_channels (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        community TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        post_time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        reveal_after_minutes INTEGER,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        failures INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (platform, community, channel)
+    );
+    CREATE TABLE daily_posts (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES daily_channels(id),
+        local_date TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'failed')),
+        message_ref TEXT,
+        claimed_at TEXT NOT NULL,
+        posted_at TEXT,
+        revealed_at TEXT,
+        UNIQUE (channel_id, local_date)
+    );
+    CREATE INDEX attempts_daily ON attempts (nonce) WHERE source = 'daily';
+    ALTER TABLE users ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN streak_date TEXT;
+    ALTER TABLE users ADD COLUMN streak_tz TEXT;
+    """,
 )
 
 
@@ -149,6 +189,8 @@ class RankRow:
 class Store(Protocol):
     """The persistence port the service needs; a PostgreSQL implementation is a second file."""
 
+    daily: DailyStore
+
     async def user(self, ref: UserRef) -> StoredUser: ...
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...
     async def record(self, attempt: AttemptRecord) -> Recorded: ...
@@ -170,6 +212,7 @@ class SqliteStore:
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.db = db
         self.reader = reader
+        self.daily = SqliteDailyStore(db, reader)
         self._users: dict[tuple[str, str, str], StoredUser] = {}
         self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
         self._flusher: asyncio.Task[None] | None = None

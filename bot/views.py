@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "PASS_MARK",
+    "DailyChannel",
+    "DailyPost",
+    "DailyReveal",
     "DomainProgress",
     "Feedback",
     "LeaderRow",
@@ -99,6 +102,7 @@ class ProgressReport:
     estimate: int | None
     answers_needed: int
     weakest: DomainProgress | None
+    streak: int = 0
     pass_mark: int = PASS_MARK
 
     @property
@@ -157,3 +161,52 @@ def bar(fraction: float, width: int = 10) -> str:
     """A text bar such as `██████░░░░` for a fraction in [0, 1]."""
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyChannel:
+    """A channel that gets the daily question at its own local time."""
+
+    id: int
+    platform: str
+    community: str
+    channel: str
+    post_time: str
+    timezone: str
+    locale: str
+    enabled: bool
+    reveal_after_minutes: int | None
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPost:
+    """One channel's question for one local date; unique per (channel, date)."""
+
+    id: int
+    channel_id: int
+    local_date: str
+    question_id: str
+    status: str
+    message_ref: str | None
+    posted_at: str | None
+    revealed_at: str | None
+
+    @property
+    def token(self) -> str:
+        return f"p{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReveal:
+    """The answer to a daily question and how many members picked each option."""
+
+    post_id: int
+    locale: str
+    local_date: str
+    stem: str
+    right: tuple[str, ...]
+    options: tuple[OptionFeedback, ...]
+    counts: tuple[tuple[str, int], ...]
+    answers: int
+    references: tuple[str, ...]

@@ -1,0 +1,1 @@
+"""The daily question scheduler (APScheduler 3.x)."""

@@ -1,0 +1,206 @@
+"""Posts each configured channel's daily question at its local time, and reveals the answers.
+
+APScheduler keeps only in-memory cron jobs; what was posted lives in our database (one row per
+channel and local date, unique), so restarts and racing processes never post twice, and a post
+missed while the bot was down is made once at start-up if it is still within the grace window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.daily import DailyService, scheduled_at
+from bot.errors import ChannelUnavailable
+from bot.localtime import local_date
+from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard
+
+__all__ = ["DailyScheduler", "Publisher", "RateLimiter", "trigger_for"]
+
+log = logging.getLogger(__name__)
+
+
+class Publisher(Protocol):
+    """What a platform adapter provides to post in its channels."""
+
+    platform: str
+    rate_per_second: float
+
+    async def post_question(
+        self, channel: DailyChannel, post: DailyPost, card: QuestionCard
+    ) -> str:
+        """Post the question with answer buttons; return a reference to the message."""
+        ...
+
+    async def post_reveal(self, channel: DailyChannel, reveal: DailyReveal) -> None: ...
+
+
+class RateLimiter:
+    """A token bucket: at most `rate` acquisitions a second, `burst` at once."""
+
+    def __init__(
+        self, rate: float, burst: int = 1, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.clock = clock
+        self.updated = clock()
+        self.lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self.lock:
+            while True:
+                now = self.clock()
+                self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+def trigger_for(channel: DailyChannel) -> CronTrigger:
+    hour, minute = (int(x) for x in channel.post_time.split(":"))
+    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(channel.timezone))
+
+
+class DailyScheduler:
+    """One cron job per enabled channel of the platforms it has publishers for."""
+
+    def __init__(
+        self,
+        daily: DailyService,
+        publishers: Mapping[str, Publisher],
+        *,
+        grace: timedelta = timedelta(hours=6),
+        clock: Callable[[], datetime] | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.daily = daily
+        self.publishers = dict(publishers)
+        self.grace = grace
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.limiters = {
+            name: RateLimiter(p.rate_per_second, burst=max(1, int(p.rate_per_second)))
+            for name, p in self.publishers.items()
+        }
+        # Bounds how many posts are in flight, so a fan-out never crowds out interactive answers.
+        self.slots = asyncio.Semaphore(concurrency)
+        self.scheduler: AsyncIOScheduler | None = None
+        self._jobs: dict[int, tuple[str, str]] = {}
+
+    @property
+    def running(self) -> bool:
+        return self.scheduler is not None and self.scheduler.running
+
+    async def start(self) -> None:
+        """Schedule every channel, catch up on missed posts and due reveals, then run."""
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        await self.refresh()
+        await self.catch_up()
+        self.scheduler.add_job(self.refresh, IntervalTrigger(seconds=60), id="refresh")
+        self.scheduler.add_job(self.reveal_due, IntervalTrigger(seconds=60), id="reveals")
+        self.scheduler.start()
+        log.info("daily scheduler started with %d channel(s)", len(self._jobs))
+
+    async def shutdown(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def channels(self) -> list[DailyChannel]:
+        every = await self.daily.store.channels(enabled_only=True)
+        return [c for c in every if c.platform in self.publishers]
+
+    async def refresh(self) -> None:
+        """Bring the cron jobs in line with the channels' settings in the database."""
+        assert self.scheduler is not None
+        wanted = {c.id: c for c in await self.channels()}
+        for channel_id in set(self._jobs) - set(wanted):
+            self.scheduler.remove_job(f"daily-{channel_id}")
+            del self._jobs[channel_id]
+        for channel in wanted.values():
+            key = (channel.post_time, channel.timezone)
+            if self._jobs.get(channel.id) == key:
+                continue
+            self.scheduler.add_job(
+                self.fire,
+                trigger_for(channel),
+                args=[channel.id],
+                id=f"daily-{channel.id}",
+                replace_existing=True,
+                coalesce=True,
+                misfire_grace_time=int(self.grace.total_seconds()) or 1,
+            )
+            self._jobs[channel.id] = key
+
+    async def fire(self, channel_id: int) -> None:
+        """The cron job: post today's question in one channel."""
+        channel = await self.daily.store.channel(channel_id)
+        if channel is None or not channel.enabled:
+            return
+        await self.post(channel, local_date(self.clock(), channel.timezone))
+
+    async def catch_up(self) -> None:
+        """At start-up: make today's missed posts still within the grace window, once."""
+        now = self.clock()
+        for channel in await self.channels():
+            day = local_date(now, channel.timezone)
+            due = scheduled_at(channel, day)
+            if due > now:
+                continue
+            if now - due <= self.grace:
+                await self.post(channel, day)
+            elif await self.daily.store.post_for(channel.id, day.isoformat()) is None:
+                log.warning(
+                    "daily post for %s:%s on %s skipped: %s late, past the %s grace window",
+                    channel.platform, channel.channel, day, now - due, self.grace,
+                )  # fmt: skip
+        await self.reveal_due()
+
+    async def post(self, channel: DailyChannel, day: date) -> DailyPost | None:
+        """Claim, publish, then reveal what is due; returns the post if this process made it."""
+        async with self.slots:
+            post = await self.daily.prepare(channel, day)
+            if post is None:
+                return None
+            publisher = self.publishers[channel.platform]
+            card = self.daily.card(post, channel.locale)
+            try:
+                await self.limiters[channel.platform].acquire()
+                message_ref = await publisher.post_question(channel, post, card)
+            except ChannelUnavailable as error:
+                # A disabled channel's job goes at the next refresh; fire() skips it until then.
+                await self.daily.failed(post, channel, str(error))
+                return None
+            except Exception as error:
+                log.exception("daily post to %s:%s failed", channel.platform, channel.channel)
+                await self.daily.failed(post, channel, repr(error))
+                return None
+            await self.daily.posted(post, message_ref)
+            await self._reveal(channel)  # by default, yesterday's answer follows today's question
+            return post
+
+    async def reveal_due(self) -> None:
+        for channel in await self.channels():
+            await self._reveal(channel)
+
+    async def _reveal(self, channel: DailyChannel) -> None:
+        for post in await self.daily.due_reveals(channel, self.clock()):
+            reveal = await self.daily.reveal(post, channel.locale)
+            if reveal is None:
+                continue
+            try:
+                await self.limiters[channel.platform].acquire()
+                await self.publishers[channel.platform].post_reveal(channel, reveal)
+            except Exception:
+                log.exception("reveal in %s:%s failed", channel.platform, channel.channel)

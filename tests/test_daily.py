@@ -1,0 +1,293 @@
+"""The daily question with fixed clocks: schedule, once per (channel, date), answers, streaks, reveal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.content import Content
+from bot.daily import DailyService, pick_daily
+from bot.errors import ChannelUnavailable, StudyBotError
+from bot.service import StudyService
+from bot.store import SqliteStore, open_store
+from bot.streaks import current_streak, next_streak
+from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
+from scheduler.daily import DailyScheduler, trigger_for
+from tests.conftest import Clock
+
+
+class FakePublisher:
+    """Stands in for a platform's channel API: records what would be sent."""
+
+    platform = "discord"
+    rate_per_second = 1000.0
+
+    def __init__(self, broken: set[str] | None = None) -> None:
+        self.questions: list[tuple[str, str]] = []
+        self.reveals: list[DailyReveal] = []
+        self.broken = broken or set()
+
+    async def post_question(
+        self, channel: DailyChannel, post: DailyPost, card: QuestionCard
+    ) -> str:
+        if channel.channel in self.broken:
+            raise ChannelUnavailable("Missing Access")
+        self.questions.append((channel.channel, card.question_id))
+        return f"msg-{post.id}"
+
+    async def post_reveal(self, channel: DailyChannel, reveal: DailyReveal) -> None:
+        self.reveals.append(reveal)
+
+
+def channel_of(tz: str, at: str = "09:00") -> DailyChannel:
+    return DailyChannel(1, "discord", "g", "c", at, tz, "en", True, None, 0)
+
+
+@pytest.mark.parametrize(
+    ("tz", "before", "after"),
+    [
+        # Paris moves to summer time on 29 March 2026: 09:00 local is 08:00 UTC, then 07:00 UTC.
+        (
+            "Europe/Paris",
+            datetime(2026, 3, 28, 8, 0, tzinfo=UTC),
+            datetime(2026, 3, 29, 7, 0, tzinfo=UTC),
+        ),
+        # New York moves on 8 March 2026: 09:00 local is 14:00 UTC, then 13:00 UTC.
+        (
+            "America/New_York",
+            datetime(2026, 3, 7, 14, 0, tzinfo=UTC),
+            datetime(2026, 3, 8, 13, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_next_fire_times_follow_dst(tz: str, before: datetime, after: datetime) -> None:
+    trigger = trigger_for(channel_of(tz))
+    first = trigger.get_next_fire_time(None, before - timedelta(hours=1))
+    second = trigger.get_next_fire_time(None, before + timedelta(minutes=1))
+    assert first == before
+    assert second == after
+
+
+def test_the_same_channel_and_date_always_get_the_same_question(content: Content) -> None:
+    day = date(2026, 11, 27)
+    picks = {pick_daily(content, "discord:c1", day, []).id for _ in range(5)}
+    assert len(picks) == 1
+    others = {pick_daily(content, f"discord:c{n}", day, []).id for n in range(30)}
+    assert len(others) > 1
+
+
+def test_no_repeat_until_the_bank_is_used_up_and_weights_over_time(content: Content) -> None:
+    history: list[str] = []
+    start = date(2026, 1, 1)
+    for n in range(len(content.questions)):
+        history.append(pick_daily(content, "slack:C1", start + timedelta(days=n), history).id)
+    assert sorted(history) == sorted(content.questions)
+    nxt = pick_daily(content, "slack:C1", start + timedelta(days=len(history)), history)
+    assert nxt.id in content.questions  # a new cycle starts
+    # Domain 1 (34%) comes first in a fresh cycle, domain 4 (18%) no earlier than the others.
+    first = [content.questions[q].domain for q in history[:4]]
+    assert first[0] == 1 and sorted(first) == [1, 2, 3, 4]
+
+
+def test_streaks_follow_the_channels_timezone() -> None:
+    assert next_streak(0, None, date(2026, 11, 27)) == 1
+    assert next_streak(4, "2026-11-26", date(2026, 11, 27)) == 5
+    assert next_streak(5, "2026-11-27", date(2026, 11, 27)) == 5
+    assert next_streak(5, "2026-11-25", date(2026, 11, 27)) == 1
+    # 23:30 UTC on 27 Nov is already 28 Nov in Auckland: a streak last extended on the 26th
+    # (Auckland) is alive in UTC terms but broken in the channel's own timezone.
+    late = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+    assert current_streak(3, "2026-11-26", "UTC", late) == 3
+    assert current_streak(3, "2026-11-26", "Pacific/Auckland", late) == 0
+    assert current_streak(3, "2026-11-27", "Pacific/Auckland", late) == 3
+
+
+async def make_daily(service: StudyService, clock: Clock) -> tuple[DailyService, DailyChannel]:
+    channel = await service.configure_daily("discord", "g", "c", "09:00", "Europe/Paris", "en")
+    return DailyService(service), channel
+
+
+async def test_answers_count_once_per_member_and_the_reveal_counts(
+    service: StudyService, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+    daily, channel = await make_daily(service, clock)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    post = await scheduler.post(channel, date(2026, 11, 27))
+    assert post is not None and publisher.questions == [("c", post.question_id)]
+    question = service.question(post.question_id)
+    right = sorted(question.answer)
+    wrong = [x for x in question.letters if x not in question.answer][: question.choose]
+    members = [UserRef("discord", "g", f"m{n}", f"M{n}") for n in range(3)]
+    first = await daily.answer(members[0], post.id, right, "en")
+    again = await daily.answer(members[0], post.id, wrong, "en")
+    assert first.counted and not again.counted
+    await daily.answer(members[1], post.id, right, "en")
+    await daily.answer(members[2], post.id, wrong, "fr")
+    # The next day's post reveals yesterday's question first.
+    clock.now += timedelta(days=1)
+    await scheduler.post(channel, date(2026, 11, 28))
+    (reveal,) = publisher.reveals
+    counts = dict(reveal.counts)
+    assert reveal.answers == 3 and reveal.right == tuple(right)
+    assert all(counts[x] == 2 for x in right) and all(counts[x] == 1 for x in wrong)
+    with pytest.raises(StudyBotError) as closed:
+        await daily.answer(members[1], post.id, right, "en")
+    assert closed.value.key == "daily.closed"
+    report = await service.progress(members[0], "en")
+    assert report.streak == 1 and report.attempts == 1
+
+
+async def test_a_delayed_reveal_comes_after_its_delay(service: StudyService, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    channel = await service.configure_daily("discord", "g", "c", "09:00", "Europe/Paris", "en", 90)
+    daily = DailyService(service)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    await scheduler.post(channel, date(2026, 11, 27))
+    clock.now += timedelta(minutes=89)
+    await scheduler.reveal_due()
+    assert publisher.reveals == []
+    clock.now += timedelta(minutes=2)
+    await scheduler.reveal_due()
+    await scheduler.reveal_due()
+    assert len(publisher.reveals) == 1
+
+
+async def test_streak_grows_day_by_day_and_breaks_after_a_missed_day(
+    service: StudyService, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    daily, channel = await make_daily(service, clock)
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    ana = UserRef("discord", "g", "ana", "Ana")
+    for day in (20, 21, 22):
+        clock.now = datetime(2026, 11, day, 8, 0, tzinfo=UTC)
+        post = await scheduler.post(channel, date(2026, 11, day))
+        assert post is not None
+        await daily.answer(ana, post.id, sorted(service.question(post.question_id).answer), "en")
+    assert (await service.progress(ana, "en")).streak == 3
+    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # the 23rd was missed
+    assert (await service.progress(ana, "en")).streak == 0
+    post = await scheduler.post(channel, date(2026, 11, 24))
+    assert post is not None
+    await daily.answer(ana, post.id, sorted(service.question(post.question_id).answer), "en")
+    assert (await service.progress(ana, "en")).streak == 1
+
+
+@pytest.mark.parametrize(
+    ("late", "posted"), [(timedelta(hours=5), True), (timedelta(hours=7), False)]
+)
+async def test_restart_posts_a_missed_question_only_within_the_grace_window(
+    service: StudyService,
+    clock: Clock,
+    late: timedelta,
+    posted: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    daily, _ = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC) + late  # due at 08:00 UTC
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock, grace=timedelta(hours=6))
+    with caplog.at_level(logging.WARNING):
+        await scheduler.catch_up()
+        await scheduler.catch_up()  # a second restart never posts again
+    assert len(publisher.questions) == (1 if posted else 0)
+    assert ("skipped" in caplog.text) is (not posted)
+
+
+async def test_two_schedulers_racing_for_the_same_post_make_one(
+    content: Content, tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "race.db"
+    stores: list[SqliteStore] = [await open_store(path), await open_store(path)]
+    try:
+        services = [
+            StudyService(content, s, rng=random.Random(n), clock=clock)
+            for n, s in enumerate(stores)
+        ]
+        channel = await services[0].configure_daily("slack", "T1", "C1", "09:00", "UTC", "en")
+        publishers = [FakePublisher(), FakePublisher()]
+        for p in publishers:
+            p.platform = "slack"
+        schedulers = [
+            DailyScheduler(DailyService(s), {"slack": p}, clock=clock)
+            for s, p in zip(services, publishers, strict=True)
+        ]
+        results = await asyncio.gather(*(s.post(channel, date(2026, 11, 27)) for s in schedulers))
+        assert sum(r is not None for r in results) == 1
+        assert sum(len(p.questions) for p in publishers) == 1
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_a_broken_channel_is_disabled_after_repeated_failures_and_others_go_on(
+    service: StudyService, clock: Clock
+) -> None:
+    daily = DailyService(service)
+    good = await service.configure_daily("discord", "g", "good", "09:00", "UTC", "en")
+    bad = await service.configure_daily("discord", "g", "gone", "09:00", "UTC", "fr")
+    publisher = FakePublisher(broken={"gone"})
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    for n in range(3):
+        day = date(2026, 11, 27) + timedelta(days=n)
+        clock.now = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
+        assert await scheduler.post(good, day) is not None
+        assert await scheduler.post(bad, day) is None
+    channels = {c.channel: c for c in await service.daily_channels("discord", "g")}
+    assert channels["gone"].enabled is False and channels["good"].enabled is True
+    assert [c for c, _ in publisher.questions] == ["good"] * 3
+
+
+async def test_settings_are_validated_with_clear_errors(service: StudyService) -> None:
+    for kwargs, key in (
+        ({"post_time": "25:00"}, "daily.bad_time"),
+        ({"timezone": "Mars/Olympus"}, "daily.bad_timezone"),
+        ({"reveal_after_minutes": 0}, "daily.bad_delay"),
+    ):
+        with pytest.raises(StudyBotError) as err:
+            await service.configure_daily("discord", "g", "c", **kwargs)
+        assert err.value.key == key
+    channel = await service.configure_daily("discord", "g", "c", "7:05", "Asia/Tokyo", "fr")
+    assert (channel.post_time, channel.timezone, channel.locale) == ("07:05", "Asia/Tokyo", "fr")
+    assert await service.disable_daily("discord", "g") == 1
+    assert await service.disable_daily("discord", "g") == 0
+
+
+async def test_scheduler_jobs_follow_the_settings(service: StudyService, clock: Clock) -> None:
+    daily = DailyService(service)
+    await service.configure_daily("discord", "g", "a", "09:00", "UTC", "en")
+    await service.configure_daily("discord", "g", "b", "18:30", "Europe/Paris", "en")
+    await service.configure_daily(
+        "slack", "T", "x", "09:00", "UTC", "en"
+    )  # no slack publisher here
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    await scheduler.start()
+    try:
+        jobs = {j.id for j in scheduler.scheduler.get_jobs()} - {"refresh", "reveals"}
+        assert len(jobs) == 2
+        await service.disable_daily("discord", "g", "a")
+        await scheduler.refresh()
+        jobs = {j.id: j for j in scheduler.scheduler.get_jobs()}
+        (left,) = set(jobs) - {"refresh", "reveals"}
+        fire = jobs[left].trigger.get_next_fire_time(None, datetime(2026, 7, 1, tzinfo=UTC))
+        assert fire == datetime(2026, 7, 1, 16, 30, tzinfo=UTC)
+    finally:
+        await scheduler.shutdown()
+
+
+def test_pick_spreads_domains_like_the_exam(content: Content) -> None:
+    history: list[str] = []
+    for n in range(8):
+        history.append(pick_daily(content, "c", date(2026, 1, 1) + timedelta(days=n), history).id)
+    assert Counter(content.questions[q].domain for q in history) == Counter(
+        {1: 2, 2: 2, 3: 2, 4: 2}
+    )
