@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import random
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.content import LOCALES, Content, Lesson, Question
 from bot.errors import InvalidAnswer, NotFound, StudyBotError
+from bot.events import Events, NullEvents
 from bot.i18n import locale_from
 from bot.localtime import parse_post_time, parse_timezone
 from bot.store import AttemptRecord, DomainScore, Store
@@ -118,11 +120,13 @@ class StudyService:
         *,
         rng: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
+        events: Events | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.rng = rng or random.Random()
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.events: Events = events or NullEvents()
 
     # -- language ---------------------------------------------------------------------------
 
@@ -195,6 +199,7 @@ class StudyService:
         source: str = "quiz",
     ) -> Feedback:
         """Record an answer once per (learner, token) and explain every option."""
+        started = time.perf_counter()
         question = self.question(question_id)
         letters = parse_choice(choice, question)
         if source == "quiz":
@@ -217,6 +222,7 @@ class StudyService:
             )
         )
         scores = {s.domain: s for s in recorded.scores}
+        self.events.answered(source, correct, recorded.counted, time.perf_counter() - started)
         return self._feedback(question, letters, correct, recorded.counted, scores, locale)
 
     def feedback_options(
