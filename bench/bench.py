@@ -98,18 +98,20 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Learner:
-    """A learner who asks for questions and answers them through the service."""
+    """A learner answering, as fast as they can, questions they were already shown."""
 
-    def __init__(self, service: StudyService, n: int, rng: random.Random) -> None:
+    def __init__(self, service: StudyService, n: int) -> None:
         self.service = service
         self.ref = UserRef("discord", MAIN, f"u{n}", f"Learner {n}")
-        self.rng = rng
+        self.cards: list[QuestionCard] = []
+
+    async def prepare(self, count: int) -> None:
+        self.cards = [await self.service.next_question(self.ref, "en") for _ in range(count)]
 
     async def answer(self) -> None:
-        card = await self.service.next_question(self.ref, "en")
-        await self.service.answer(
-            self.ref, card.question_id, card.token, list(card.letters[: card.choose]), "en"
-        )
+        card = self.cards.pop()
+        choice = list(card.letters[: card.choose])
+        await self.service.answer(self.ref, card.question_id, card.token, choice, "en")
 
 
 async def open_loop(
@@ -161,7 +163,7 @@ async def open_loop(
 
 
 async def closed_loop(
-    workers: int, seconds: float, work: Callable[[int], Awaitable[None]]
+    workers: int, seconds: float, work: Callable[[int], Awaitable[None]], limit: int = 10**9
 ) -> float:
     """`workers` concurrent clients doing `work` back to back; returns operations per second."""
     done = 0
@@ -169,7 +171,9 @@ async def closed_loop(
 
     async def client(n: int) -> None:
         nonlocal done
-        while time.perf_counter() < deadline:
+        for _ in range(limit):
+            if time.perf_counter() >= deadline:
+                return
             await work(n)
             done += 1
 
@@ -224,9 +228,11 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         service = StudyService(content, store, rng=random.Random(3))
         lat = await open_loop(service, args.users, args.rate, args.seconds)
         rng = random.Random(5)
-        learners = [Learner(service, rng.randrange(args.users), rng) for _ in range(args.workers)]
+        learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
+        for learner in learners:
+            await learner.prepare(args.cards)
         answers_per_s = await closed_loop(
-            args.workers, args.seconds, lambda n: learners[n].answer()
+            args.workers, args.seconds, lambda n: learners[n].answer(), limit=args.cards
         )
         await store.close()
         base = await baseline(path, args.workers, args.seconds)
@@ -270,5 +276,7 @@ if __name__ == "__main__":
     p.add_argument("--rate", type=float, default=200.0, help="open-loop answers per second")
     p.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     p.add_argument("--workers", type=int, default=200, help="closed-loop concurrent learners")
-    p.add_argument("--cards", type=int, default=150, help="questions each closed-loop learner is shown first")
+    p.add_argument(
+        "--cards", type=int, default=150, help="questions each closed-loop learner is shown first"
+    )
     report(asyncio.run(main(p.parse_args())))

@@ -80,7 +80,9 @@ def test_no_two_stems_are_the_same_or_nearly(bank: Content) -> None:
 
 
 def test_the_near_duplicate_measure_catches_a_reworded_copy() -> None:
-    a = _shingles("A company ingests clickstream events into Amazon Kinesis Data Streams every day.")
+    a = _shingles(
+        "A company ingests clickstream events into Amazon Kinesis Data Streams every day."
+    )
     b = _shingles("A company ingests clickstream events into Amazon Kinesis Data Streams each day.")
     assert len(a & b) / len(a | b) > 0.5
 
@@ -98,7 +100,9 @@ def test_both_languages_everywhere_and_every_option_explained(bank: Content) -> 
 def test_todays_service_names(bank: Content) -> None:
     old = re.compile(r"Kinesis Data Firehose|Kinesis Data Analytics")
     for q in bank.questions.values():
-        texts = [q.stem.en, q.stem.fr] + [o.text.en for o in q.options] + [o.text.fr for o in q.options]
+        texts = (
+            [q.stem.en, q.stem.fr] + [o.text.en for o in q.options] + [o.text.fr for o in q.options]
+        )
         assert not any(old.search(t) for t in texts), q.id
 
 
@@ -106,7 +110,13 @@ def test_one_lesson_per_task_statement_and_the_seed_section(bank: Content) -> No
     tasks = {lesson.task for lesson in bank.lessons if lesson.task}
     assert tasks == {t.id for d in bank.domains for t in d.tasks}
     ids = {lesson.id for lesson in bank.lessons}
-    assert {"intro-exam", "intro-data-engineer", "intro-five-vs", "intro-pipeline", "intro-s3-cli"} <= ids
+    assert {
+        "intro-exam",
+        "intro-data-engineer",
+        "intro-five-vs",
+        "intro-pipeline",
+        "intro-s3-cli",
+    } <= ids
     exam = next(x for x in bank.lessons if x.id == "intro-exam")
     assert "65" in exam.body.en and "130" in exam.body.en and "85" in exam.body.en
     assert "65" in exam.body.fr and "130" in exam.body.fr
