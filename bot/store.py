@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # Ten parameters a row; SQLite allows 32,766 per statement.
 MAX_BATCH = 500
+CHECKPOINT_EVERY = 1.0  # seconds
+CACHE_KIB = 16384  # page cache per connection; the hot aggregates of a large community fit
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, attempts, aggregates kept by triggers.
@@ -209,9 +211,16 @@ def community_key(ref: UserRef) -> str:
 class SqliteStore:
     """The embedded default store: SQLite in WAL mode, one writer and one reader connection."""
 
-    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        checkpointer: aiosqlite.Connection | None = None,
+    ) -> None:
         self.db = db
         self.reader = reader
+        self.checkpointer = checkpointer
+        self._checkpoints: asyncio.Task[None] | None = None
         self.daily = SqliteDailyStore(db, reader)
         self._users: dict[tuple[str, str, str], StoredUser] = {}
         self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
@@ -298,7 +307,8 @@ class SqliteStore:
 
     async def _scores_of(self, user_ids: set[int]) -> dict[int, tuple[DomainScore, ...]]:
         marks = ", ".join("?" * len(user_ids))
-        rows = await self.reader.execute_fetchall(
+        # On the writer, right after the commit: no queueing behind leaderboard reads.
+        rows = await self.db.execute_fetchall(
             "SELECT user_id, domain, attempts, correct FROM scores "
             f"WHERE period = 'all' AND user_id IN ({marks})",
             tuple(user_ids),
@@ -354,11 +364,34 @@ class SqliteStore:
         )
         return RankRow(next(iter(above))[0] + 1, user_id, name, attempts, correct)
 
+    def start_checkpoints(self, every: float = CHECKPOINT_EVERY) -> None:
+        """Copy the WAL into the database file in the background, off the writer's path.
+
+        SQLite's automatic checkpoint runs inside a commit and stalls that writer for
+        milliseconds; a PASSIVE checkpoint on its own connection never blocks a writer.
+        """
+        if self.checkpointer is not None and self._checkpoints is None:
+            self._checkpoints = asyncio.create_task(self._checkpoint_loop(every))
+
+    async def _checkpoint_loop(self, every: float) -> None:
+        assert self.checkpointer is not None
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except aiosqlite.Error as error:  # busy now: the next round catches up
+                log.debug("checkpoint skipped: %s", error)
+
     async def close(self) -> None:
-        """Wait for queued answers to be committed, then close both connections."""
+        """Wait for queued answers to be committed, then close every connection."""
         while self._flusher is not None and not self._flusher.done():
             await self._flusher
-        await self.reader.close()
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+        for connection in (self.checkpointer, self.reader):
+            if connection is not None:
+                await connection.close()
+        await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await self.db.close()
 
 
@@ -388,15 +421,26 @@ async def _connect(path: Path) -> aiosqlite.Connection:
         "PRAGMA synchronous = NORMAL",
         "PRAGMA busy_timeout = 5000",
         "PRAGMA foreign_keys = ON",
+        f"PRAGMA cache_size = -{CACHE_KIB}",
     ):
         await db.execute(pragma)
     return db
 
 
-async def open_store(path: str | Path) -> SqliteStore:
-    """Open (creating if needed) the SQLite database at `path` and bring its schema up to date."""
+async def open_store(path: str | Path, background_checkpoints: bool = True) -> SqliteStore:
+    """Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
+
+    With `background_checkpoints`, the writer never checkpoints inside a commit: a task on
+    the running loop does it every second on a connection of its own.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = await _connect(path)
     await _migrate(db)
-    return SqliteStore(db, await _connect(path))
+    checkpointer = None
+    if background_checkpoints:
+        await db.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = await _connect(path)
+    store = SqliteStore(db, await _connect(path), checkpointer)
+    store.start_checkpoints()
+    return store
