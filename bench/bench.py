@@ -14,7 +14,6 @@ import json
 import random
 import resource
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -22,9 +21,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.content import Content, load_content
+from bot.daily import DailyService
+from bot.localtime import local_date
 from bot.service import StudyService, week_key
 from bot.store import open_store
-from bot.views import QuestionCard, UserRef
+from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
+from scheduler.daily import DailyScheduler
 
 MAIN = "bench-main"
 TARGETS = {
@@ -33,6 +35,7 @@ TARGETS = {
     "leaderboard_p99_ms": 20.0,
     "content_load_s": 1.0,
     "rss_mb": 150.0,
+    "fanout_answer_p99_ms": 5.0,
 }
 
 
@@ -114,52 +117,104 @@ class Learner:
         await self.service.answer(self.ref, card.question_id, card.token, choice, "en")
 
 
-async def open_loop(
-    service: StudyService, users: int, rate: float, seconds: float
-) -> dict[str, list[float]]:
-    """Poisson arrivals at `rate` answers/s, with /progress and /leaderboard mixed in.
+Sample = tuple[str, float, float]  # kind, scheduled start (s from the phase's start), latency ms
 
-    Latency runs from each request's scheduled start, so a stall is not hidden
-    (no coordinated omission). The answer latency is that of `service.answer` alone; the
-    question it answers is fetched first, as a user sees it before clicking.
+
+async def open_loop(service: StudyService, users: int, rate: float, seconds: float) -> list[Sample]:
+    """Poisson arrivals at `rate` answers/s, with /progress and /leaderboard at a tenth of it.
+
+    Each latency runs from the request's scheduled arrival, so a stall delays every request
+    behind it and shows in the figures (no coordinated omission). Each answer's question was
+    shown beforehand, as a learner reads it before clicking.
     """
     rng = random.Random(1)
-    lat: dict[str, list[float]] = {"answer": [], "progress": [], "leaderboard": []}
-    mix = (("answer", rate), ("progress", rate / 10), ("leaderboard", rate / 10))
     plan: list[tuple[float, str]] = []
-    for kind, r in mix:
+    for kind, r in (("answer", rate), ("progress", rate / 10), ("leaderboard", rate / 10)):
         t = 0.0
-        while t < seconds:
-            t += rng.expovariate(r)
+        while (t := t + rng.expovariate(r)) < seconds:
             plan.append((t, kind))
     plan.sort()
+    refs = [UserRef("discord", MAIN, f"u{rng.randrange(users)}", "") for _ in plan]
+    cards = [
+        await service.next_question(ref, "en") if kind == "answer" else None
+        for ref, (_, kind) in zip(refs, plan, strict=True)
+    ]
     loop = asyncio.get_running_loop()
     start = loop.time()
-    tasks = []
+    samples: list[Sample] = []
 
-    async def run(at: float, kind: str) -> None:
-        ref = UserRef("discord", MAIN, f"u{rng.randrange(users)}", "")
-        if kind == "answer":
-            card = await service.next_question(ref, "en")
-            scheduled = loop.time()
-            await service.answer(
-                ref, card.question_id, card.token, list(card.letters[: card.choose]), "en"
-            )
+    async def run(at: float, kind: str, ref: UserRef, card: QuestionCard | None) -> None:
+        if card is not None:
+            choice = list(card.letters[: card.choose])
+            await service.answer(ref, card.question_id, card.token, choice, "en")
+        elif kind == "progress":
+            await service.progress(ref, "en")
         else:
-            scheduled = start + at
-            if kind == "progress":
-                await service.progress(ref, "en")
-            else:
-                await service.leaderboard(ref, "en")
-        lat[kind].append((loop.time() - scheduled) * 1000)
+            await service.leaderboard(ref, "en")
+        samples.append((kind, at, (loop.time() - start - at) * 1000))
 
-    for at, kind in plan:
+    tasks = []
+    for (at, kind), ref, card in zip(plan, refs, cards, strict=True):
         delay = start + at - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(run(at, kind)))
+        tasks.append(asyncio.create_task(run(at, kind, ref, card)))
     await asyncio.gather(*tasks)
-    return lat
+    return samples
+
+
+def latencies(
+    samples: list[Sample], kind: str, window: tuple[float, float] | None = None
+) -> list[float]:
+    lo, hi = window or (float("-inf"), float("inf"))
+    return [ms for k, at, ms in samples if k == kind and lo <= at <= hi]
+
+
+class CountingPublisher:
+    """A stand-in platform for the fan-out: accepts every post at once."""
+
+    platform = "discord"
+    rate_per_second = 1e9
+
+    def __init__(self) -> None:
+        self.posted = 0
+
+    async def post_question(
+        self, channel: DailyChannel, post: DailyPost, card: QuestionCard
+    ) -> str:
+        self.posted += 1
+        return f"m{post.id}"
+
+    async def post_reveal(self, channel: DailyChannel, reveal: DailyReveal) -> None:
+        return None
+
+
+async def fan_out(
+    service: StudyService, users: int, channels: int, rate: float
+) -> dict[str, float]:
+    """Prepare and hand `channels` daily posts to a publisher while learners keep answering."""
+    configured = [
+        await service.configure_daily("discord", f"g{n}", f"c{n}", "09:00", "UTC", "en")
+        for n in range(channels)
+    ]
+    publisher = CountingPublisher()
+    scheduler = DailyScheduler(DailyService(service), {"discord": publisher}, clock=service.clock)
+    day = local_date(service.clock(), "UTC")
+    loop = asyncio.get_running_loop()
+    answering = asyncio.create_task(open_loop(service, users, rate, 4.0))
+    await asyncio.sleep(0.5)
+    began = loop.time()
+    await asyncio.gather(*(scheduler.post(c, day) for c in configured))
+    took = loop.time() - began
+    samples = await answering
+    during = latencies(samples, "answer", (0.5, 0.5 + took))
+    assert publisher.posted == channels
+    return {
+        "fanout_channels": float(channels),
+        "fanout_s": took,
+        "fanout_answer_p99_ms": pct(during, 0.99),
+        "fanout_answers_during": float(len(during)),
+    }
 
 
 async def closed_loop(
@@ -226,7 +281,8 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         )
         store = await open_store(path)
         service = StudyService(content, store, rng=random.Random(3))
-        lat = await open_loop(service, args.users, args.rate, args.seconds)
+        await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
+        samples = await open_loop(service, args.users, args.rate, args.seconds)
         rng = random.Random(5)
         learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
         for learner in learners:
@@ -234,23 +290,23 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         answers_per_s = await closed_loop(
             args.workers, args.seconds, lambda n: learners[n].answer(), limit=args.cards
         )
+        fan = await fan_out(service, args.users, args.channels, args.rate)
         await store.close()
         base = await baseline(path, args.workers, args.seconds)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
-        "answer_p50_ms": pct(lat["answer"], 0.50),
-        "answer_p99_ms": pct(lat["answer"], 0.99),
-        "progress_p50_ms": pct(lat["progress"], 0.50),
-        "progress_p99_ms": pct(lat["progress"], 0.99),
-        "leaderboard_p50_ms": pct(lat["leaderboard"], 0.50),
-        "leaderboard_p99_ms": pct(lat["leaderboard"], 0.99),
+        **{
+            f"{kind}_p{q}_ms": pct(latencies(samples, kind), q / 100)
+            for kind in ("answer", "progress", "leaderboard")
+            for q in (50, 99)
+        },
         "answers_per_s": answers_per_s,
         "baseline_inserts_per_s": base,
         "answers_vs_baseline": answers_per_s / base,
         "content_load_s": content_load_s,
         "rss_mb": rss_mb,
-        "open_loop_requests": float(sum(len(v) for v in lat.values())),
-        "mean_answer_ms": statistics.fmean(lat["answer"]) if lat["answer"] else float("nan"),
+        "open_loop_requests": float(len(samples)),
+        **fan,
     }
     return result
 
@@ -276,6 +332,7 @@ if __name__ == "__main__":
     p.add_argument("--rate", type=float, default=200.0, help="open-loop answers per second")
     p.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     p.add_argument("--workers", type=int, default=200, help="closed-loop concurrent learners")
+    p.add_argument("--channels", type=int, default=1000, help="daily channels in the fan-out")
     p.add_argument(
         "--cards", type=int, default=150, help="questions each closed-loop learner is shown first"
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from bot.config import Settings, load_settings
@@ -25,7 +28,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "content_dir": getattr(args, "content_dir", None),
     }
     values = {k: v for k, v in overrides.items() if v}
-    return Settings(**{**settings.__dict__, **values}) if values else settings
+    return dataclasses.replace(settings, **values) if values else settings
 
 
 def _load(settings: Settings) -> Content:
@@ -35,11 +38,15 @@ def _load(settings: Settings) -> Content:
 
 
 def _configure_logging(settings: Settings, command: str) -> None:
-    # The terminal bot shares the screen with the learner: only warnings unless asked.
-    quiet = command in ("console", "content", "config")
-    logging.basicConfig(
-        level=settings.log_level or ("WARNING" if quiet else "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from bot.logs import configure_logging
+
+    # The terminal bot shares the screen with the learner, and the one-shot commands print
+    # their own result: only warnings there unless LOG_LEVEL asks for more.
+    quiet = command in ("console", "content", "config", "db", "healthcheck")
+    configure_logging(
+        settings.log_level or ("WARNING" if quiet else "INFO"),
+        settings.log_format,
+        secrets=settings.secret_values(),
     )
 
 
@@ -71,15 +78,60 @@ def _cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     for name in args.require or ():
         settings.require(*_REQUIRED[name])
     _load(settings)
-    print(f"config ok: {settings!r}")
+    print("config ok")
+    for line in settings.summary():
+        print(f"  {line}")
     return 0
+
+
+def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import backup
+
+    copied = asyncio.run(backup(settings.db_path, args.path))
+    print(f"backup written: {copied.path} ({copied.size} bytes, {copied.answers} answers)")
+    return 0
+
+
+def _cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import restore
+
+    copied = asyncio.run(restore(args.path, settings.db_path))
+    print(f"restored {args.path} into {copied.path} ({copied.answers} answers)")
+    if copied.previous is not None:
+        print(f"the database it replaced is kept as {copied.previous}")
+    return 0
+
+
+def _cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.health_port is None:
+        print("healthcheck: the health endpoint is off (HEALTH_PORT is not set)", file=sys.stderr)
+        return 1
+    # A server listening on every address is reached on loopback from inside the container.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(
+        settings.health_host, settings.health_host
+    )
+    host = f"[{host}]" if ":" in host else host
+    url = f"http://{host}:{settings.health_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            print(response.read().decode("utf-8", "replace"))
+            return 0
+    except urllib.error.HTTPError as e:
+        print(e.read().decode("utf-8", "replace"), file=sys.stderr)
+    except (OSError, ValueError) as e:
+        print(f"healthcheck: {url} did not answer: {e}", file=sys.stderr)
+    return 1
 
 
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console import run_console
 
     coro = run_console(
-        content=_load(settings), db_path=settings.db_path, user=args.user, locale=args.lang
+        content=_load(settings),
+        db_path=settings.db_path,
+        user=args.user,
+        locale=args.lang,
+        settings=settings,
     )
     code: int = asyncio.run(coro)
     return code
@@ -133,6 +185,26 @@ def _parser() -> argparse.ArgumentParser:
         "--require", action="append", choices=sorted(_REQUIRED), help="also require a platform"
     )
 
+    db = sub.add_parser("db", help="back up or restore the SQLite database")
+    dbsub = db.add_subparsers(dest="subcommand", required=True)
+    backup = dbsub.add_parser(
+        "backup", parents=[common], help="copy the database, safely while the bot runs"
+    )
+    backup.add_argument("path", help="the backup file, or a directory for a dated file")
+    backup.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
+    restore = dbsub.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a checked backup (stop the bot first)",
+    )
+    restore.add_argument("path", help="the backup file to restore")
+    restore.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
+
+    health = sub.add_parser(
+        "healthcheck", help="ask the running bot's /healthz; exit 0 if healthy (Docker uses it)"
+    )
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
+
     console = sub.add_parser("console", parents=[common], help="chat with the bot in this terminal")
     console.add_argument("--db", help="SQLite file (env STUDYBOT_DB, default ./data/studybot.db)")
     console.add_argument("--user", default="learner", help="your name (default: learner)")
@@ -154,6 +226,9 @@ _COMMANDS = {
     ("content", "check"): _cmd_content_check,
     ("content", "stats"): _cmd_content_stats,
     ("config", "check"): _cmd_config_check,
+    ("db", "backup"): _cmd_db_backup,
+    ("db", "restore"): _cmd_db_restore,
+    ("healthcheck", None): _cmd_healthcheck,
     ("console", None): _cmd_console,
     ("discord", None): _cmd_discord,
     ("slack", None): _cmd_slack,
@@ -179,3 +254,5 @@ def main(argv: list[str] | None = None) -> int:
     except StudyBotError as e:
         print(f"studybot: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping: stop now
+        return 130

@@ -13,7 +13,7 @@ import yaml
 
 from bot.errors import ConfigError
 
-__all__ = ["SETTINGS", "Secret", "Settings", "load_settings"]
+__all__ = ["SECRETS", "SETTINGS", "Secret", "Settings", "load_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,23 @@ class Settings:
     slack_api_url: str | None = None
     slack_port: int = 3000
 
+    def secret_values(self) -> list[str]:
+        """The configured tokens themselves, for the log filter that redacts them."""
+        found = (getattr(self, name) for name in sorted(SECRETS))
+        return [s.reveal() for s in found if isinstance(s, Secret) and s.reveal()]
+
+    def summary(self) -> list[str]:
+        """One `SETTING=value` line per setting; a token shows only whether it is set."""
+        lines = []
+        for name, (env, _) in SETTINGS.items():
+            value = getattr(self, name)
+            if name in SECRETS:
+                shown = "set" if value is not None else "not set"
+            else:
+                shown = "not set" if value is None else str(value)
+            lines.append(f"{env}={shown}")
+        return lines
+
     def require(self, *names: str) -> None:
         """Stop with one line naming the first missing setting that a command needs."""
         for name in names:
@@ -83,7 +100,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "STUDYBOT_DAILY_GRACE_HOURS",
         "hours (0-24) a missed daily post may be late",
     ),
-    "discord_token": ("DISCORD_TOKEN", "the bot token from the Discord developer portal"),
+    "discord_token": (
+        "DISCORD_TOKEN",
+        "the bot token from the Discord developer portal (three parts separated by dots)",
+    ),
     "discord_guild_id": ("DISCORD_GUILD_ID", "a Discord server id (digits)"),
     "slack_bot_token": ("SLACK_BOT_TOKEN", "a bot token starting with xoxb-"),
     "slack_app_token": ("SLACK_APP_TOKEN", "an app-level token starting with xapp-"),
@@ -95,51 +115,62 @@ SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-def _port(env: str, raw: str) -> int:
+def _invalid(name: str, raw: str) -> ConfigError:
+    env, spec = SETTINGS[name]
+    # A token is never echoed, not even a wrong one: it may be a real token pasted in the wrong place.
+    shown = env if name in SECRETS else f"{env}={raw!r}"
+    return ConfigError(f"{shown} is not valid: expected {spec}")
+
+
+def _port(name: str, raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        raise ConfigError(f"{env}={raw!r} is not valid: expected {SETTINGS_BY_ENV[env]}")
+        raise _invalid(name, raw)
     return int(raw)
 
 
+def _hours(name: str, raw: str) -> float:
+    try:
+        hours = float(raw)
+    except ValueError:
+        raise _invalid(name, raw) from None
+    if not 0 <= hours <= 24:
+        raise _invalid(name, raw)
+    return hours
+
+
 def _parse(name: str, raw: str) -> Any:
-    env, spec = SETTINGS[name]
-    bad = ConfigError(f"{env} is not valid: expected {spec}")
     if name in ("health_port", "slack_port"):
-        return _port(env, raw)
-    if name == "discord_guild_id":
-        if not raw.isdigit():
-            raise bad
-        return int(raw)
+        return _port(name, raw)
     if name == "daily_grace_hours":
-        try:
-            hours = float(raw)
-        except ValueError:
-            raise bad from None
-        if not 0 <= hours <= 24:
-            raise bad
-        return hours
+        return _hours(name, raw)
+    if name == "discord_guild_id" and not raw.isdigit():
+        raise _invalid(name, raw)
+    if name == "discord_guild_id":
+        return int(raw)
+    if name == "log_level" and raw.upper() not in LOG_LEVELS:
+        raise _invalid(name, raw)
     if name == "log_level":
-        if raw.upper() not in LOG_LEVELS:
-            raise bad
         return raw.upper()
-    if name == "log_format" and raw not in ("text", "json"):
-        raise bad
+    if name == "log_format" and raw.lower() not in ("text", "json"):
+        raise _invalid(name, raw)
+    if name == "log_format":
+        return raw.lower()
     if name == "slack_api_url" and not (
         raw.startswith(("http://", "https://")) and raw.endswith("/")
     ):
-        raise bad
+        raise _invalid(name, raw)
     return _secret(name, raw) if name in SECRETS else raw
 
 
 def _secret(name: str, raw: str) -> Secret:
-    env, spec = SETTINGS[name]
     prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(name)
     if prefix and not raw.startswith(prefix):
-        raise ConfigError(f"{env} is not valid: expected {spec}")  # the value is never echoed
+        raise _invalid(name, raw)
+    # A Discord bot token has three dot-separated parts; the client secret and the public key
+    # (the usual wrong pastes) have none, and "Bot ..." is a header, not the token.
+    if name == "discord_token" and (len(raw.split(".")) != 3 or any(c.isspace() for c in raw)):
+        raise _invalid(name, raw)
     return Secret(raw)
-
-
-SETTINGS_BY_ENV = {env: spec for env, spec in SETTINGS.values()}
 
 
 def _raw_values(env: Mapping[str, str]) -> dict[str, str]:
@@ -148,38 +179,74 @@ def _raw_values(env: Mapping[str, str]) -> dict[str, str]:
     Secrets may also come from a file: DISCORD_TOKEN_FILE=/run/secrets/discord_token.
     """
     raw: dict[str, str] = {}
-    path = env.get("STUDYBOT_CONFIG")
+    path = env.get("STUDYBOT_CONFIG", "").strip()
     if path:
         raw.update(_read_config_file(Path(path)))
     for name, (var, _) in SETTINGS.items():
         if env.get(var, "").strip():
             raw[name] = env[var].strip()
-        elif name in SECRETS and env.get(f"{var}_FILE"):
-            raw[name] = _read_secret_file(f"{var}_FILE", Path(env[f"{var}_FILE"]))
+        elif name in SECRETS and env.get(f"{var}_FILE", "").strip():
+            raw[name] = _read_secret_file(f"{var}_FILE", Path(env[f"{var}_FILE"].strip()))
     return raw
 
 
+def _config_keys() -> dict[str, str]:
+    """Accepted keys of the YAML file (upper case) -> attribute; `X_FILE` for each token."""
+    keys = {var: name for name, (var, _) in SETTINGS.items()}
+    keys.update({f"{SETTINGS[name][0]}_FILE": name for name in SECRETS})
+    return keys
+
+
 def _read_config_file(path: Path) -> dict[str, str]:
+    where = f"STUDYBOT_CONFIG={path}"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(
-            f"STUDYBOT_CONFIG={path} cannot be read: {e.__class__.__name__}"
-        ) from None
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{where} cannot be read: {e.strerror or e.__class__.__name__}") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        # Only the position: YAML's own message quotes the line, which may hold a token.
+        mark = getattr(e, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{where} is not valid YAML{at}") from None
     if not isinstance(data, Mapping):
-        raise ConfigError(f"STUDYBOT_CONFIG={path} must hold a mapping of SETTING: value")
-    by_env = {var: name for name, (var, _) in SETTINGS.items()}
-    unknown = sorted(str(k) for k in data if str(k).upper() not in by_env)
-    if unknown:
-        raise ConfigError(f"STUDYBOT_CONFIG={path}: unknown setting {unknown[0]}")
-    return {by_env[str(k).upper()]: str(v) for k, v in data.items() if v is not None}
+        raise ConfigError(f"{where} must hold a mapping of SETTING: value")
+    return _config_values(where, data)
+
+
+def _config_values(where: str, data: Mapping[Any, Any]) -> dict[str, str]:
+    keys = _config_keys()
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        name = keys.get(str(key).upper())
+        if name is None:
+            raise ConfigError(
+                f"{where}: unknown setting {key!s}: expected one of {', '.join(sorted(keys))}"
+            )
+        if value is None:
+            continue
+        if isinstance(value, Mapping | list):
+            raise ConfigError(f"{where}: {key!s} must be a single value")
+        if str(key).upper().endswith("_FILE"):
+            values[name] = _read_secret_file(str(key).upper(), Path(str(value)))
+        else:
+            values[name] = str(value).strip()
+    return values
 
 
 def _read_secret_file(var: str, path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8").strip()
+        value = path.read_text(encoding="utf-8").strip()
     except OSError as e:
-        raise ConfigError(f"{var}={path} cannot be read: {e.strerror}") from None
+        raise ConfigError(
+            f"{var}={path} cannot be read: {e.strerror or e.__class__.__name__}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{var}={path} cannot be read: not UTF-8 text") from None
+    if not value:
+        raise ConfigError(f"{var}={path} is empty: expected the token on one line")
+    return value
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -90,8 +90,12 @@ class DailyService:
     def card(self, post: DailyPost, locale: str) -> QuestionCard:
         return self.study.card(self.study.question(post.question_id), locale, post.token)
 
-    async def posted(self, post: DailyPost, message_ref: str) -> None:
+    async def posted(
+        self, post: DailyPost, message_ref: str, channel: DailyChannel | None = None
+    ) -> None:
         await self.store.mark_posted(post.id, message_ref, stamp(self._now()))
+        if channel is not None and channel.failures:
+            await self.store.reset_failures(channel.id)
 
     async def failed(self, post: DailyPost, channel: DailyChannel, reason: str) -> bool:
         """Count a failed post; disable the channel after repeated failures. True if disabled."""

@@ -84,7 +84,7 @@ class DailyScheduler:
         *,
         grace: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] | None = None,
-        concurrency: int = 8,
+        concurrency: int = 4,
     ) -> None:
         self.daily = daily
         self.publishers = dict(publishers)
@@ -186,7 +186,7 @@ class DailyScheduler:
                 log.exception("daily post to %s:%s failed", channel.platform, channel.channel)
                 await self.daily.failed(post, channel, repr(error))
                 return None
-            await self.daily.posted(post, message_ref)
+            await self.daily.posted(post, message_ref, channel)
             await self._reveal(channel)  # by default, yesterday's answer follows today's question
             return post
 
