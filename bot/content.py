@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 LOCALES = ("en", "fr")
 DIFFICULTIES = ("easy", "medium", "hard")
 QUESTION_ID = re.compile(r"^d(\d\.\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids travel in button ids (Discord allows 100 characters, with the token, letters and owner).
+MAX_ID = 48
 LESSON_ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 REFERENCE = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/\S*$")
 CHOOSE_EN = {"TWO": 2, "THREE": 3}
@@ -278,6 +280,8 @@ def _question(raw: Any, task: Task, guide: str, file: str, problems: _Problems) 
     m = QUESTION_ID.match(qid)
     if not m:
         problems.add(file, raw, qid, "id", "must look like d1.1-short-slug")
+    elif len(qid) > MAX_ID:
+        problems.add(file, raw, qid, "id", f"longer than {MAX_ID} characters")
     elif m.group(1) != task.id:
         problems.add(file, raw, qid, "id", f"prefix must be d{task.id}- in this file")
     qtype = raw.get("type")

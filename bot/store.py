@@ -191,7 +191,8 @@ class RankRow:
 class Store(Protocol):
     """The persistence port the service needs; a PostgreSQL implementation is a second file."""
 
-    daily: DailyStore
+    @property
+    def daily(self) -> DailyStore: ...
 
     async def user(self, ref: UserRef) -> StoredUser: ...
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...

@@ -159,3 +159,9 @@ def test_stats_json_is_one_object(content_dir: Path) -> None:
     assert stats["multiple_response"] == 1
     assert sum(stats["correct_positions"].values()) == 7
     assert stats["locales"] == ["en", "fr"]
+
+
+def test_question_ids_fit_in_button_ids(content_dir: Path) -> None:
+    long_id = "d1.1-" + "x" * 44
+    edit_question(content_dir, "1.1", 0, {"id": long_id})
+    assert any(f"{long_id}: id: longer than 48 characters" in p for p in problems(content_dir))

@@ -1,0 +1,147 @@
+"""The `/studybot` admin group: daily question channels and who may see whose progress."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import zoneinfo
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+
+from adapters.discord_commands import PROGRESS_PUBLIC, languages, localized
+from adapters.discord_common import PLATFORM, guild_ref, loc, locale_of, reply, service_of
+from bot.errors import StudyBotError
+from bot.i18n import locale_from, t
+from bot.views import DailyChannel
+
+__all__ = ["admin_group"]
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25
+
+
+class TextChannelOption(app_commands.Transformer):
+    """A text or announcement channel, taken from the interaction's resolved data (no cache)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(
+        self, interaction: discord.Interaction[Any], value: Any, /
+    ) -> app_commands.AppCommandChannel:
+        if not isinstance(value, app_commands.AppCommandChannel):
+            raise app_commands.TransformerError(value, self.type, self)
+        return value
+
+
+Channel = app_commands.Transform[app_commands.AppCommandChannel, TextChannelOption]
+
+
+async def _manager(interaction: discord.Interaction[Any]) -> tuple[str, str]:
+    """The server id and the caller's language, once the caller is known to manage the server."""
+    ref = guild_ref(interaction)
+    # Discord hides the group from members without Manage Server by default; a server may
+    # override that in its Integrations settings, and this check keeps the promise anyway.
+    if not interaction.permissions.manage_guild:
+        raise StudyBotError("error.not_allowed")
+    return ref.community, await locale_of(interaction)
+
+
+async def _existing(interaction: discord.Interaction[Any], guild: str, channel: str) -> Any:
+    channels = await service_of(interaction).daily_channels(PLATFORM, guild)
+    return next((c for c in channels if c.channel == channel), None)
+
+
+async def daily_on(
+    interaction: discord.Interaction[Any],
+    channel: Channel,
+    time: str | None = None,
+    timezone: str | None = None,
+    language: str | None = None,
+    reveal_after: app_commands.Range[int, 1, 1440] | None = None,
+) -> None:
+    guild, locale = await _manager(interaction)
+    old: DailyChannel | None = await _existing(interaction, guild, str(channel.id))
+    guild_locale = interaction.guild_locale.value if interaction.guild_locale else None
+    configured = await service_of(interaction).configure_daily(
+        PLATFORM,
+        guild,
+        str(channel.id),
+        post_time=time or (old.post_time if old else "09:00"),
+        timezone=timezone or (old.timezone if old else "UTC"),
+        locale=language or (old.locale if old else locale_from(guild_locale)),
+        reveal_after_minutes=reveal_after or (old.reveal_after_minutes if old else None),
+    )
+    await reply(interaction, _describe_channel(locale, configured))
+
+
+async def daily_off(interaction: discord.Interaction[Any], channel: Channel | None = None) -> None:
+    guild, locale = await _manager(interaction)
+    target = str(channel.id) if channel is not None else None
+    count = await service_of(interaction).disable_daily(PLATFORM, guild, target)
+    await reply(interaction, t(locale, "daily.disabled", n=count))
+
+
+async def progress_public(interaction: discord.Interaction[Any], visible: bool) -> None:
+    guild, locale = await _manager(interaction)
+    value = "1" if visible else None
+    await service_of(interaction).set_community_setting(PLATFORM, guild, PROGRESS_PUBLIC, value)
+    await reply(interaction, t(locale, f"discord.progress_public.{'on' if visible else 'off'}"))
+
+
+async def settings(interaction: discord.Interaction[Any]) -> None:
+    guild, locale = await _manager(interaction)
+    service = service_of(interaction)
+    shown = await service.community_setting(PLATFORM, guild, PROGRESS_PUBLIC) == "1"
+    lines = [t(locale, f"discord.progress_public.{'on' if shown else 'off'}")]
+    channels = [c for c in await service.daily_channels(PLATFORM, guild) if c.enabled]
+    lines.extend(_describe_channel(locale, c) for c in channels)
+    if not channels:
+        lines.append(t(locale, "daily.none"))
+    await reply(interaction, "\n".join(lines))
+
+
+def _describe_channel(locale: str, c: DailyChannel) -> str:
+    return t(
+        locale, "daily.configured", channel=f"<#{c.channel}>", time=c.post_time, timezone=c.timezone
+    )
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+async def timezones(interaction: discord.Interaction[Any], current: str) -> list[Choice[str]]:
+    """IANA zone names containing what the admin has typed (Europe/Paris, America/New_York...)."""
+    typed = current.strip().lower().replace(" ", "_")
+    return [Choice(name=z, value=z) for z in _zones() if typed in z.lower()][:MAX_CHOICES]
+
+
+def admin_group() -> app_commands.Group:
+    """`/studybot ...`: shown by default only to members with Manage Server, never in DMs."""
+    group = app_commands.Group(
+        name=loc("discord.cmd.studybot"),
+        description=loc("discord.cmd.studybot.desc"),
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+    on = localized("daily_on", daily_on, parent=group, language=languages())
+    on.autocomplete("timezone")(timezones)
+    for cmd in (
+        on,
+        localized("daily_off", daily_off, parent=group),
+        localized("progress_public", progress_public, parent=group),
+        localized("settings", settings, parent=group),
+    ):
+        group.add_command(cmd)
+    return group

@@ -1,0 +1,125 @@
+"""The Discord adapter: a discord.py client with app commands and restart-proof quiz buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from adapters.discord_admin import admin_group
+from adapters.discord_buttons import DYNAMIC_ITEMS
+from adapters.discord_commands import register_commands
+from adapters.discord_common import NO_MENTIONS, CatalogTranslator, on_error
+from bot.config import Settings
+from bot.content import Content
+from bot.service import StudyService
+from bot.store import open_store
+
+__all__ = ["StudyBot", "build_bot", "intents", "run_discord"]
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent: slash commands and buttons need no privileged intent."""
+    return discord.Intents(guilds=True)
+
+
+class StudyBot(discord.Client):
+    """The bot: one client, one command tree, over one StudyService."""
+
+    def __init__(
+        self, service: StudyService, *, guild_id: int | None = None, sync: bool = True
+    ) -> None:
+        # The bot never joins voice: don't warn operators about missing voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
+        self.service = service
+        self.guild_id = guild_id
+        self.sync_on_start = sync
+        self.tree: app_commands.CommandTree[StudyBot] = app_commands.CommandTree(self)
+        self.tree.error(on_error)
+        register_commands(self.tree, service.content)
+        self.tree.add_command(admin_group())
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator())
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.sync_on_start:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        """Register the commands: to one server at once if configured, else globally."""
+        if self.guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(self.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        where = f"server {self.guild_id}" if self.guild_id else "all servers"
+        log.info("synced %d commands to %s", len(synced), where)
+        return synced
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
+
+
+def build_bot(service: StudyService, *, guild_id: int | None = None, sync: bool = True) -> StudyBot:
+    """The bot around a service; nothing connects until `login` or `start`."""
+    return StudyBot(service, guild_id=guild_id, sync=sync)
+
+
+def run_discord(settings: Settings, content: Content) -> int:
+    """Run the Discord bot until it is stopped; returns the process exit code."""
+    if settings.discord_token is None:
+        log.error("DISCORD_TOKEN is not set")
+        return 2
+    try:
+        return asyncio.run(_serve(settings, content, settings.discord_token.reveal()))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(settings: Settings, content: Content, token: str) -> int:
+    store = await open_store(settings.db_path)
+    try:
+        bot = build_bot(StudyService(content, store), guild_id=settings.discord_guild_id)
+        _close_on_sigterm(bot)
+        async with bot:
+            await bot.start(token)
+        return 0
+    except discord.LoginFailure:
+        log.error("Discord refused DISCORD_TOKEN: copy the bot token again from the portal")
+        return 2
+    except discord.ConnectionClosed as e:
+        if e.code == 4004:  # the token was reset or revoked while the bot was running
+            log.error("Discord refused DISCORD_TOKEN (gateway close code 4004)")
+            return 2
+        log.error("Discord closed the connection (code %s); stopping", e.code)
+        return 1
+    except (OSError, aiohttp.ClientError, discord.HTTPException) as e:
+        log.error("cannot reach Discord: %s", e)
+        return 1
+    finally:
+        await store.close()
+
+
+def _close_on_sigterm(bot: StudyBot) -> None:
+    # `docker stop` sends SIGTERM: close the gateway and the store instead of dying mid-write.
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def close() -> None:
+        task = loop.create_task(bot.close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, close)
+    except (NotImplementedError, RuntimeError, ValueError):
+        log.debug("no SIGTERM handler here (not the main thread, or not supported)")

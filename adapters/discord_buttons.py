@@ -1,0 +1,215 @@
+"""Quiz buttons as `ui.DynamicItem`s: the custom_id carries the state, so they survive restarts."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import ui
+
+from adapters.discord_common import (
+    NO_MENTIONS,
+    guild_ref,
+    locale_of,
+    on_error,
+    reply,
+    service_of,
+)
+from adapters.discord_ids import (
+    ANSWER_TEMPLATE,
+    NEXT_TEMPLATE,
+    PICK_TEMPLATE,
+    NextKey,
+    QuizKey,
+)
+from adapters.discord_render import card_embed, feedback_embed
+from bot.errors import StudyBotError
+from bot.i18n import t
+from bot.views import Feedback, QuestionCard
+
+__all__ = [
+    "DYNAMIC_ITEMS",
+    "AnswerButton",
+    "NextButton",
+    "PickButton",
+    "feedback_view",
+    "next_view",
+    "quiz_view",
+    "send_question",
+]
+
+log = logging.getLogger(__name__)
+
+PER_ROW = 5
+
+
+async def _guarded(
+    interaction: discord.Interaction[Any],
+    owner: int,
+    action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+) -> None:
+    # discord.py only logs what a DynamicItem callback raises: route it to the one handler.
+    try:
+        if interaction.user.id != owner:
+            raise StudyBotError("error.not_yours")
+        await action(interaction)
+    except Exception as error:
+        await on_error(interaction, error)
+
+
+class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=ANSWER_TEMPLATE):
+    """A letter of a single-answer question, or the Submit of a choose-N question."""
+
+    def __init__(
+        self,
+        key: QuizKey,
+        label: str,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.primary,
+        disabled: bool = False,
+        row: int = 0,
+    ) -> None:
+        self.key = key
+        button: ui.Button[Any] = ui.Button(
+            label=label, style=style, custom_id=key.custom_id("a"), disabled=disabled
+        )
+        super().__init__(button, row=row)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> AnswerButton:
+        return cls(QuizKey.parse(match), getattr(item, "label", None) or "?")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _guarded(interaction, self.key.owner, self._answer)
+
+    async def _answer(self, interaction: discord.Interaction[Any]) -> None:
+        key = self.key
+        ref = guild_ref(interaction)
+        locale = await locale_of(interaction)
+        fb = await service_of(interaction).answer(
+            ref, key.question_id, key.token, key.letters, locale
+        )
+        if not fb.counted:
+            await reply(interaction, t(locale, "answer.already"))
+            return
+        await interaction.response.edit_message(
+            embed=feedback_embed(fb),
+            view=feedback_view(fb, key.domain, key.owner),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+class PickButton(ui.DynamicItem[ui.Button[Any]], template=PICK_TEMPLATE):
+    """One option of a choose-N question: a click toggles it; the state lives in the message."""
+
+    def __init__(self, key: QuizKey, label: str, *, chosen: bool = False, row: int = 0) -> None:
+        self.key = key
+        style = discord.ButtonStyle.success if chosen else discord.ButtonStyle.secondary
+        button: ui.Button[Any] = ui.Button(label=label, style=style, custom_id=key.custom_id("p"))
+        super().__init__(button, row=row)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> PickButton:
+        return cls(QuizKey.parse(match), getattr(item, "label", None) or "?")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _guarded(interaction, self.key.owner, self._pick)
+
+    async def _pick(self, interaction: discord.Interaction[Any]) -> None:
+        key = self.key
+        guild_ref(interaction)
+        service = service_of(interaction)
+        locale = await locale_of(interaction)
+        card = service.card(service.question(key.question_id), locale, key.token)
+        selected = "".join(x for x in key.letters if x in card.letters)
+        await interaction.response.edit_message(
+            embed=card_embed(card, selected),
+            view=quiz_view(card, key.domain, key.owner, selected),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+class NextButton(ui.DynamicItem[ui.Button[Any]], template=NEXT_TEMPLATE):
+    """Another question for the same member, from the same domain filter."""
+
+    def __init__(self, key: NextKey, label: str) -> None:
+        self.key = key
+        button: ui.Button[Any] = ui.Button(
+            label=label, style=discord.ButtonStyle.primary, custom_id=key.custom_id()
+        )
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> NextButton:
+        return cls(NextKey.parse(match), getattr(item, "label", None) or "?")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _guarded(interaction, self.key.owner, self._next)
+
+    async def _next(self, interaction: discord.Interaction[Any]) -> None:
+        await send_question(interaction, self.key.domain or None)
+
+
+DYNAMIC_ITEMS = (AnswerButton, PickButton, NextButton)
+
+
+def _toggled(selected: str, letter: str) -> str:
+    chosen = set(selected) ^ {letter}
+    return "".join(sorted(chosen))
+
+
+def quiz_view(card: QuestionCard, domain: int, owner: int, selected: str = "") -> ui.View:
+    """One button per letter; a choose-N question adds toggles' state and a Submit button."""
+    view = ui.View(timeout=None)
+    for i, letter in enumerate(card.letters):
+        key = QuizKey(domain, card.question_id, card.token, letter, owner)
+        if card.choose == 1:
+            view.add_item(AnswerButton(key, letter, row=i // PER_ROW))
+            continue
+        pick = QuizKey(domain, card.question_id, card.token, _toggled(selected, letter), owner)
+        view.add_item(PickButton(pick, letter, chosen=letter in selected, row=i // PER_ROW))
+    if card.choose > 1:
+        submit = QuizKey(domain, card.question_id, card.token, selected, owner)
+        row = (len(card.letters) - 1) // PER_ROW + 1
+        ready = len(selected) == card.choose
+        view.add_item(
+            AnswerButton(
+                submit,
+                t(card.locale, "quiz.submit"),
+                style=discord.ButtonStyle.success,
+                disabled=not ready,
+                row=row,
+            )
+        )
+    return view
+
+
+def next_view(locale: str, domain: int, owner: int) -> ui.View:
+    view = ui.View(timeout=None)
+    view.add_item(NextButton(NextKey(domain, owner), t(locale, "quiz.next")))
+    return view
+
+
+def feedback_view(fb: Feedback, domain: int, owner: int) -> ui.View:
+    view = next_view(fb.locale, domain, owner)
+    if fb.references:
+        view.add_item(ui.Button(label=t(fb.locale, "discord.docs"), url=fb.references[0]))
+    return view
+
+
+async def send_question(interaction: discord.Interaction[Any], domain: int | None) -> None:
+    """Serve the member a question as an ephemeral message with its buttons."""
+    ref = guild_ref(interaction)
+    locale = await locale_of(interaction)
+    card = await service_of(interaction).next_question(ref, locale, domain)
+    view = quiz_view(card, domain or 0, interaction.user.id)
+    await reply(interaction, embed=card_embed(card), view=view)

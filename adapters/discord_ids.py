@@ -1,0 +1,90 @@
+"""Button custom_ids that carry everything a click needs, so a click after a restart still works.
+
+`sb:a:<domain>:<question id>:<token>:<letters>:<owner>`  answer (single letter, or Submit)
+`sb:p:<domain>:<question id>:<token>:<letters>:<owner>`  choose-N toggle: the selection it leads to
+`sb:n:<domain>:<owner>`                                   next question (domain 0: any)
+
+The owner is the member's id in base 36 (13 characters at most); Discord allows 100 characters.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+__all__ = [
+    "ANSWER_TEMPLATE",
+    "MAX_CUSTOM_ID",
+    "NEXT_TEMPLATE",
+    "PICK_TEMPLATE",
+    "NextKey",
+    "QuizKey",
+]
+
+MAX_CUSTOM_ID = 100
+_FIELDS = (
+    r"(?P<domain>\d):(?P<qid>[^:]+):(?P<token>[^:]+):(?P<letters>[A-Z]+|-):(?P<owner>[0-9a-z]+)"
+)
+ANSWER_TEMPLATE = re.compile("sb:a:" + _FIELDS)
+PICK_TEMPLATE = re.compile("sb:p:" + _FIELDS)
+NEXT_TEMPLATE = re.compile(r"sb:n:(?P<domain>\d):(?P<owner>[0-9a-z]+)")
+_DIGITS = string.digits + string.ascii_lowercase
+
+
+def _b36(number: int) -> str:
+    out = ""
+    while True:
+        number, digit = divmod(number, 36)
+        out = _DIGITS[digit] + out
+        if not number:
+            return out
+
+
+def _checked(custom_id: str) -> str:
+    if len(custom_id) > MAX_CUSTOM_ID:
+        raise ValueError(f"custom_id longer than {MAX_CUSTOM_ID}: {custom_id!r}")
+    return custom_id
+
+
+@dataclass(frozen=True, slots=True)
+class QuizKey:
+    """What a quiz button carries: the domain filter, the question, its token, letters, owner."""
+
+    domain: int
+    question_id: str
+    token: str
+    letters: str
+    owner: int
+
+    def custom_id(self, kind: str) -> str:
+        letters = self.letters or "-"
+        return _checked(
+            f"sb:{kind}:{self.domain}:{self.question_id}:{self.token}:{letters}:{_b36(self.owner)}"
+        )
+
+    @classmethod
+    def parse(cls, match: re.Match[str]) -> QuizKey:
+        letters = match["letters"]
+        return cls(
+            int(match["domain"]),
+            match["qid"],
+            match["token"],
+            "" if letters == "-" else letters,
+            int(match["owner"], 36),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NextKey:
+    """What a "Next question" button carries: the domain filter (0: any) and the owner."""
+
+    domain: int
+    owner: int
+
+    def custom_id(self) -> str:
+        return _checked(f"sb:n:{self.domain}:{_b36(self.owner)}")
+
+    @classmethod
+    def parse(cls, match: re.Match[str]) -> NextKey:
+        return cls(int(match["domain"]), int(match["owner"], 36))

@@ -1,0 +1,405 @@
+"""A loopback fake of Discord's REST API and gateway, for driving the real discord.py.
+
+It answers what the bot calls (login, command sync, interaction callbacks, follow-ups), records
+every request, and builds INTERACTION_CREATE payloads the way Discord sends them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from aiohttp import WSMsgType, web
+
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "CHANNEL_ID",
+    "GUILD_ID",
+    "FakeDiscord",
+    "Request",
+    "buttons",
+    "feed",
+    "press",
+]
+
+APP_ID = 4000000000000001
+BOT_ID = 4000000000000002
+GUILD_ID = 5000000000000001
+CHANNEL_ID = 5000000000000002
+TIMESTAMP = "2026-11-27T12:00:00.000000+00:00"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py decodes only when Content-Type is exactly application/json (no charset).
+    return web.Response(
+        status=status, body=json.dumps(data), headers={"Content-Type": "application/json"}
+    )
+
+
+def user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name.lower().replace(" ", "_"),
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def member(user_id: int, name: str, permissions: int = 0) -> dict[str, Any]:
+    return {
+        "user": user(user_id, name),
+        "nick": None,
+        "roles": [],
+        "joined_at": TIMESTAMP,
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "permissions": str(permissions),
+    }
+
+
+class FakeDiscord:
+    """One fake Discord on 127.0.0.1: REST under /api/v10 and a gateway at /gateway."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.by_token: dict[str, dict[str, Any]] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+        self.interactions: dict[str, dict[str, Any]] = {}
+        self.identify: dict[str, Any] | None = None
+        self.identified = asyncio.Event()
+        self.gateway_events: asyncio.Queue[dict[str, Any] | int] = asyncio.Queue()
+        self.bad_tokens: set[str] = set()
+        self._ids = itertools.count(7000000000000001)
+        self._changed = asyncio.Condition()
+        self._seen = 0
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- server -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        for _ in self._sockets:
+            self.gateway_events.put_nowait(1000)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # -- REST ---------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        body = json.loads(raw) if raw else None
+        path = "/" + request.match_info["tail"]
+        auth = request.headers.get("Authorization", "")
+        record = Request(request.method, path, dict(request.query), body, dict(request.headers))
+        async with self._changed:
+            self.requests.append(record)
+            self._changed.notify_all()
+        if auth.removeprefix("Bot ") in self.bad_tokens:
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        return _json(*self._answer(record))
+
+    def _answer(self, r: Request) -> tuple[Any, int]:
+        parts = r.path.strip("/").split("/")
+        if r.path == "/users/@me":
+            return user(BOT_ID, "studybot", bot=True), 200
+        if r.path == "/oauth2/applications/@me":
+            return self._app_info(), 200
+        if r.method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            return [
+                {**c, "id": str(self.next_id()), "application_id": str(APP_ID), "version": "1"}
+                for c in r.body
+            ], 200
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return self._callback(parts[1], parts[2], r.body), 200
+        if parts[0] == "webhooks" and r.method in ("POST", "PATCH"):
+            message = self._message(r.body)
+            self.by_token[parts[2]] = message
+            return message, 200
+        return {"message": "404: Not Found", "code": 0}, 404
+
+    def _app_info(self) -> dict[str, Any]:
+        return {
+            "id": str(APP_ID),
+            "name": "studybot",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": user(1, "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+
+    def _message(self, body: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+        message = {
+            "id": str(message_id or self.next_id()),
+            "channel_id": str(CHANNEL_ID),
+            "type": 0,
+            "author": user(BOT_ID, "studybot", bot=True),
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds", []),
+            "components": body.get("components", []),
+            "flags": body.get("flags", 0),
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+        }
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        kind = body["type"]
+        data = body.get("data") or {}
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": self.interactions.get(interaction_id, {}).get("type", 2),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & 64),
+            }
+        }
+        if kind in (4, 7):
+            source = self.interactions.get(interaction_id, {}).get("message")
+            edited = int(source["id"]) if kind == 7 and source else None
+            if edited is not None:
+                data = {"flags": source.get("flags", 0), **data}
+            message = self._message(data, edited)
+            self.by_token[token] = message
+            answer["interaction"]["response_message_id"] = message["id"]
+            answer["resource"] = {"type": kind, "message": message}
+        return answer
+
+    async def request(self, match: Callable[[Request], bool], timeout: float = 5.0) -> Request:
+        """The first request not yet returned that `match` accepts; waits for it to arrive."""
+
+        def find() -> Request | None:
+            for i, r in enumerate(self.requests[self._seen :], start=self._seen):
+                if match(r):
+                    self.requests[i] = Request(r.method, "#consumed" + r.path, r.query, r.body)
+                    return r
+            return None
+
+        async with self._changed:
+            found = await asyncio.wait_for(self._changed.wait_for(find), timeout)
+        assert found is not None
+        return found
+
+    async def callback(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The body of the bot's response to the interaction `payload`."""
+        path = f"/interactions/{payload['id']}/{payload['token']}/callback"
+        found = await self.request(lambda r: r.path == path)
+        assert found.query.get("with_response") in ("1", "true", "True"), found.query
+        body: dict[str, Any] = found.body
+        return body
+
+    async def followup(self, payload: dict[str, Any]) -> dict[str, Any]:
+        path = f"/webhooks/{APP_ID}/{payload['token']}"
+        found = await self.request(lambda r: r.method == "POST" and r.path == path)
+        body: dict[str, Any] = found.body
+        return body
+
+    def sent(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The last message Discord stored for the bot's answers to `payload` (for clicks)."""
+        return self.by_token[payload["token"]]
+
+    # -- interaction payloads -----------------------------------------------------------------
+
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        user_id: int,
+        *,
+        name: str = "Ana",
+        guild: bool = True,
+        locale: str = "en-US",
+        permissions: int = 0,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": str(self.next_id()),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "data": data,
+            "token": f"itoken-{self.next_id()}",
+            "version": 1,
+            "locale": locale,
+            "channel_id": str(CHANNEL_ID),
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "app_permissions": str(0x4C00),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)}
+            if guild
+            else {"1": str(user_id)},
+        }
+        if guild:
+            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_locale"] = "en-US"
+            payload["guild"] = {"id": str(GUILD_ID), "locale": "en-US", "features": []}
+            payload["member"] = member(user_id, name, permissions)
+            payload["context"] = 0
+            payload["channel"] = {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "study",
+                "position": 0,
+                "parent_id": None,
+                "nsfw": False,
+                "flags": 0,
+                "rate_limit_per_user": 0,
+                "topic": None,
+                "last_message_id": None,
+                "permissions": str(permissions or 0x4C00),
+            }
+        else:
+            payload["user"] = user(user_id, name)
+            payload["context"] = 1
+            payload["channel"] = {"id": str(CHANNEL_ID), "type": 1}
+        if message is not None:
+            payload["message"] = message
+        self.interactions[payload["id"]] = payload
+        return payload
+
+    def slash(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        user_id: int = 101,
+        resolved: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1}
+        if options:
+            data["options"] = options
+        if resolved:
+            data["resolved"] = resolved
+        return self._interaction(2, data, user_id, **kw)
+
+    def autocomplete(
+        self, name: str, options: list[dict[str, Any]], *, user_id: int = 101, **kw: Any
+    ) -> dict[str, Any]:
+        data = {"id": str(self.next_id()), "name": name, "type": 1, "options": options}
+        return self._interaction(4, data, user_id, **kw)
+
+    def click(
+        self, message: dict[str, Any], custom_id: str, *, user_id: int = 101, **kw: Any
+    ) -> dict[str, Any]:
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._interaction(3, data, user_id, message=message, **kw)
+
+    # -- gateway ------------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            return await self._session(ws)
+        finally:
+            self._sockets.discard(ws)
+
+    async def _session(self, ws: web.WebSocketResponse) -> web.WebSocketResponse:
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
+        )
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                break
+            frame = json.loads(msg.data)
+            if frame["op"] == 2:
+                self.identify = frame["d"]
+                self.identified.set()
+                break
+        await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "READY", "d": self._ready()}))
+        sequence = 1
+        while True:
+            event = await self.gateway_events.get()
+            if isinstance(event, int):  # a close code
+                await ws.close(code=event)
+                return ws
+            sequence += 1
+            await ws.send_str(json.dumps({"op": 0, "s": sequence, **event}))
+
+    def _ready(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": user(BOT_ID, "studybot", bot=True),
+            "guilds": [],
+            "session_id": "session-1",
+            "resume_gateway_url": self.gateway,
+            "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+
+
+async def feed(bot: discord.Client, fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
+    """Hand `payload` to discord.py as the gateway would; return the bot's callback body."""
+    bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    return await fake.callback(payload)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button of a message or callback data, in order."""
+    return [c for row in message.get("components", []) for c in row.get("components", [])]
+
+
+async def press(
+    bot: discord.Client,
+    fake: FakeDiscord,
+    source: dict[str, Any],
+    label: str,
+    **kw: Any,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Click the button labelled `label` on the message the bot sent for `source`."""
+    message = fake.sent(source)
+    button = next(b for b in buttons(message) if b.get("label") == label)
+    click = fake.click(message, button["custom_id"], **kw)
+    return click, await feed(bot, fake, click)

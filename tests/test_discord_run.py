@@ -1,0 +1,123 @@
+"""Command registration with French localizations, and the real entry point over the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from adapters.discord_bot import StudyBot, run_discord
+from bot.config import Secret, Settings
+from bot.content import Content
+from tests.fakes.discord_api import APP_ID, GUILD_ID, FakeDiscord, buttons
+
+PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+
+pytest_plugins = ["tests.fakes.discord_fixtures"]
+
+
+def options(command: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {o["name"]: o for o in command.get("options", [])}
+
+
+def assert_localized(item: dict[str, Any]) -> None:
+    assert item["name_localizations"]["fr"], item["name"]
+    assert item["description_localizations"]["fr"], item["name"]
+    assert item["description_localizations"]["fr"] != item["description"], item["name"]
+
+
+async def test_sync_registers_every_command_with_french_localizations(
+    discord_bot: StudyBot, fake: FakeDiscord
+) -> None:
+    synced = await fake.request(lambda r: r.method == "PUT")
+    assert synced.path == f"/applications/{APP_ID}/commands"
+    commands = {c["name"]: c for c in synced.body}
+    assert set(commands) == {"quiz", "progress", "leaderboard", "lesson", "language", "studybot"}
+
+    french = {name: c["name_localizations"]["fr"] for name, c in commands.items()}
+    assert french == {
+        "quiz": "quiz",
+        "progress": "progression",
+        "leaderboard": "classement",
+        "lesson": "leçon",
+        "language": "langue",
+        "studybot": "studybot",
+    }
+    for command in commands.values():
+        assert_localized(command)
+        for option in options(command).values():
+            assert_localized(option)
+            for sub in options(option).values():
+                assert_localized(sub)
+
+    domain = options(commands["quiz"])["domain"]
+    assert [c["value"] for c in domain["choices"]] == [1, 2, 3, 4]
+    assert domain["choices"][0]["name_localizations"]["fr"].startswith("1 · Ingestion")
+    period = options(commands["leaderboard"])["period"]
+    assert {c["value"]: c["name_localizations"]["fr"] for c in period["choices"]} == {
+        "all": "depuis le début",
+        "week": "cette semaine",
+    }
+    assert options(commands["lesson"])["topic"]["autocomplete"] is True
+
+    admin = commands["studybot"]
+    assert int(admin["default_member_permissions"]) == 1 << 5  # Manage Server
+    assert admin["dm_permission"] is False
+    assert set(options(admin)) == {"daily-on", "daily-off", "progress-public", "settings"}
+    assert options(admin)["daily-off"]["name_localizations"]["fr"] == "quotidien-arrêter"
+    for name in ("quiz", "progress", "leaderboard", "language"):
+        assert commands[name]["dm_permission"] is False, name
+    assert commands["lesson"]["dm_permission"] is True
+
+
+async def test_run_discord_serves_through_the_gateway_and_exits_on_a_revoked_token(
+    fake: FakeDiscord, content: Content, tmp_path: Path
+) -> None:
+    db = tmp_path / "gateway.db"
+    settings = Settings(
+        db_path=str(db), discord_token=Secret("gateway-token"), discord_guild_id=GUILD_ID
+    )
+    running = asyncio.create_task(asyncio.to_thread(run_discord, settings, content))
+
+    synced = await fake.request(lambda r: r.method == "PUT", timeout=15)
+    assert synced.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    await asyncio.wait_for(fake.identified.wait(), 15)
+    assert fake.identify is not None
+    assert fake.identify["token"] == "gateway-token"
+    assert fake.identify["intents"] & PRIVILEGED == 0
+
+    payload = fake.slash("quiz", [{"name": "domain", "type": 4, "value": 4}])
+    fake.gateway_events.put_nowait({"t": "INTERACTION_CREATE", "d": payload})
+    body = await fake.callback(payload)
+    assert body["data"]["flags"] & 64
+    assert body["data"]["embeds"][0]["title"].startswith("Domain 4 ·")
+    assert len(buttons(body["data"])) == 4
+
+    fake.gateway_events.put_nowait(4004)  # Discord: authentication failed
+    assert await asyncio.wait_for(running, 15) == 2
+    assert not Path(f"{db}-wal").exists()  # both connections closed: WAL checkpointed away
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT community, user FROM users").fetchall() == [
+            (str(GUILD_ID), "101")
+        ]
+
+
+async def test_run_discord_exits_2_on_a_refused_token(
+    fake: FakeDiscord, content: Content, tmp_path: Path
+) -> None:
+    fake.bad_tokens.add("wrong-token")
+    settings = Settings(db_path=str(tmp_path / "bad.db"), discord_token=Secret("wrong-token"))
+
+    assert await asyncio.wait_for(asyncio.to_thread(run_discord, settings, content), 15) == 2
+    assert fake.identify is None
+    assert not [r for r in fake.requests if r.method == "PUT"]
+
+
+async def test_run_discord_exits_1_when_discord_is_unreachable(
+    fake: FakeDiscord, content: Content, tmp_path: Path
+) -> None:
+    await fake.close()  # nothing listens on its port any more
+    settings = Settings(db_path=str(tmp_path / "off.db"), discord_token=Secret("any-token"))
+
+    assert await asyncio.wait_for(asyncio.to_thread(run_discord, settings, content), 15) == 1
