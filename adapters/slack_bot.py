@@ -1,0 +1,191 @@
+"""The Slack adapter: slack-bolt's AsyncApp in Socket Mode (default) or HTTP mode with signing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.internals import parse_body
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_handlers import register, register_fallbacks
+from bot.config import Settings
+from bot.content import Content
+from bot.errors import ConfigError
+from bot.service import StudyService
+from bot.store import open_store
+
+__all__ = ["EVENTS_PATH", "build_app", "run_slack", "serve", "web_app"]
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def build_app(
+    service: StudyService,
+    *,
+    token: str,
+    signing_secret: str,
+    client: AsyncWebClient | None = None,
+    api_url: str | None = None,
+    process_before_response: bool = False,
+    extensions: Iterable[Callable[[AsyncApp], None]] = (),
+) -> AsyncApp:
+    """The bolt app around a service. `extensions` add listeners (e.g. the daily post's
+    buttons) before the catch-alls. Keep `process_before_response` False outside tests:
+    Slack wants the ack within 3 seconds and the work after it."""
+    # bolt warns when it gets a client while SLACK_BOT_TOKEN is set: give it one or the other.
+    app = AsyncApp(
+        name="studybot",
+        client=client,
+        token=None if client is not None else token,
+        signing_secret=signing_secret,
+        process_before_response=process_before_response,
+    )
+    if client is None and api_url:
+        app.client.base_url = api_url  # every Web API call, Socket Mode's included
+    register(app, service)
+    for extend in extensions:
+        extend(app)
+    register_fallbacks(app, service)
+    return app
+
+
+def _guard(verifier: SignatureVerifier) -> Middleware:
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        # bolt parses the body before it checks the signature, and a body it cannot parse
+        # escapes as a 500: check the signature first, then refuse what cannot be read.
+        raw = await request.text()
+        if not verifier.is_valid(
+            raw,
+            request.headers.get("X-Slack-Request-Timestamp"),
+            request.headers.get("X-Slack-Signature"),
+        ):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            parsed = parse_body(raw, request.content_type)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            log.warning("refused a signed request whose body is not a Slack payload")
+            return web.json_response({"error": "malformed payload"}, status=400)
+        return await handler(request)
+
+    return guard
+
+
+def web_app(app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH) -> web.Application:
+    """The aiohttp application for HTTP mode: bolt's own, behind a signature and body guard."""
+    application = app.web_app(path=path)
+    application.middlewares.append(_guard(SignatureVerifier(signing_secret)))
+    return application
+
+
+async def _serve_http(
+    app: AsyncApp, secret: str, host: str, port: int, stop: asyncio.Event, ready: asyncio.Event
+) -> None:
+    runner = web.AppRunner(web_app(app, secret), handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("Slack HTTP mode listening on %s:%d%s", host, port, EVENTS_PATH)
+        ready.set()
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _serve_socket(
+    app: AsyncApp, app_token: str, stop: asyncio.Event, ready: asyncio.Event
+) -> None:
+    handler = AsyncSocketModeHandler(app, app_token)
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack Socket Mode connected")
+        ready.set()
+        await stop.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stop: asyncio.Event) -> Iterator[None]:
+    # `docker stop` sends SIGTERM: stop cleanly so queued answers are committed.
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    except (NotImplementedError, RuntimeError, ValueError):
+        yield  # not the main thread, or no signals on this platform
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+async def serve(
+    settings: Settings,
+    content: Content,
+    *,
+    http: bool,
+    port: int,
+    host: str = "0.0.0.0",
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+) -> int:
+    """Run until `stop` is set (or SIGTERM): open the store, serve Slack, close the store.
+    `ready` is set once Slack can reach the bot (listening, or the socket connected)."""
+    settings.require("slack_bot_token", "slack_signing_secret" if http else "slack_app_token")
+    stop = stop or asyncio.Event()
+    with _stop_on_sigterm(stop):
+        return await _serve(settings, content, http, host, port, stop, ready or asyncio.Event())
+
+
+async def _serve(
+    settings: Settings,
+    content: Content,
+    http: bool,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    ready: asyncio.Event,
+) -> int:
+    assert settings.slack_bot_token is not None
+    store = await open_store(settings.db_path)
+    try:
+        secret = settings.slack_signing_secret.reveal() if settings.slack_signing_secret else ""
+        app = build_app(
+            StudyService(content, store),
+            token=settings.slack_bot_token.reveal(),
+            signing_secret=secret,
+            api_url=settings.slack_api_url,
+        )
+        if http:
+            await _serve_http(app, secret, host, port, stop, ready)
+        elif settings.slack_app_token is not None:
+            await _serve_socket(app, settings.slack_app_token.reveal(), stop, ready)
+        else:
+            raise ConfigError("SLACK_APP_TOKEN is not set")
+    finally:
+        await store.close()
+    return 0
+
+
+def run_slack(settings: Settings, content: Content, *, http: bool, port: int) -> int:
+    """Serve Slack until interrupted; returns the exit code (blocking)."""
+    try:
+        return asyncio.run(serve(settings, content, http=http, port=port))
+    except KeyboardInterrupt:
+        log.info("Slack adapter stopped")
+        return 0

@@ -1,0 +1,115 @@
+"""`/daily-settings`: where and when the daily question is posted. Workspace admins and owners only.
+
+/daily-settings                           list the channels and their times
+/daily-settings channel [#channel]        turn it on here (or in #channel)
+/daily-settings time HH:MM [#channel]     post time, in the channel's timezone
+/daily-settings timezone Area/City [#channel]
+/daily-settings off [#channel|all]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from adapters.slack_blocks import daily_blocks
+from adapters.slack_members import PLATFORM, Member
+from adapters.slack_mrkdwn import Raw, section, tmd
+from adapters.slack_replies import Reply
+from bot.errors import StudyBotError
+from bot.service import StudyService
+from bot.views import DailyChannel
+
+__all__ = ["daily_settings", "parse_channel"]
+
+log = logging.getLogger(__name__)
+
+# With `should_escape: true` in the manifest, Slack sends a picked channel as <#C0123|name>.
+CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]{2,30})(\|[^>]*)?>$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+DEFAULT_TIME = "09:00"
+DEFAULT_TIMEZONE = "UTC"
+
+
+def parse_channel(raw: str | None, here: str | None) -> str:
+    """A channel id from `<#C0123|name>`, a bare id, or the channel the command was typed in."""
+    if raw is None:
+        if here and CHANNEL_ID.match(here):
+            return here
+        raise StudyBotError("slack.bad_channel", given="?")
+    found = CHANNEL_REF.match(raw)
+    if found:
+        return found.group(1)
+    if CHANNEL_ID.match(raw):
+        return raw
+    raise StudyBotError("slack.bad_channel", given=raw[:80])
+
+
+def _mention(channel: str) -> Raw:
+    return Raw(f"<#{channel}>")
+
+
+async def _current(service: StudyService, team: str, channel: str) -> DailyChannel | None:
+    found = await service.daily_channels(PLATFORM, team)
+    return next((c for c in found if c.channel == channel), None)
+
+
+async def _configure(
+    service: StudyService, m: Member, channel: str, *, post_time: str = "", timezone: str = ""
+) -> DailyChannel:
+    team = m.ref.community
+    current = await _current(service, team, channel)
+    return await service.configure_daily(
+        PLATFORM,
+        team,
+        channel,
+        post_time=post_time or (current.post_time if current else DEFAULT_TIME),
+        timezone=timezone or (current.timezone if current else DEFAULT_TIMEZONE),
+        locale=m.locale,
+        reveal_after_minutes=current.reveal_after_minutes if current else None,
+    )
+
+
+def _confirm(locale: str, daily: DailyChannel) -> Reply:
+    text = tmd(
+        locale, "slack.daily_set", channel=_mention(daily.channel), time=daily.post_time,
+        timezone=daily.timezone,
+    )  # fmt: skip
+    return Reply(tmd(locale, "slack.daily_title"), [section(text)])
+
+
+async def _status(service: StudyService, m: Member) -> Reply:
+    channels = await service.daily_channels(PLATFORM, m.ref.community)
+    return Reply(tmd(m.locale, "slack.daily_title"), daily_blocks(channels, m.locale))
+
+
+async def _off(service: StudyService, m: Member, target: str | None, here: str | None) -> Reply:
+    channel = None if target and target.lower() == "all" else parse_channel(target, here)
+    count = await service.disable_daily(PLATFORM, m.ref.community, channel)
+    return Reply(
+        tmd(m.locale, "slack.daily_title"), [section(tmd(m.locale, "slack.daily_off", count=count))]
+    )
+
+
+async def daily_settings(
+    service: StudyService, m: Member, args: list[str], command: dict[str, Any]
+) -> Reply:
+    """Run one `/daily-settings` sub-command for an admin; anyone else gets a polite refusal."""
+    if not m.is_admin:
+        raise StudyBotError("error.not_allowed")
+    here = command.get("channel_id") if isinstance(command.get("channel_id"), str) else None
+    sub, rest = (args[0].lower(), args[1:]) if args else ("", [])
+    if sub in ("", "status", "list"):
+        return await _status(service, m)
+    if sub == "off":
+        return await _off(service, m, rest[0] if rest else None, here)
+    if sub == "channel" and len(rest) <= 1:
+        channel = parse_channel(rest[0] if rest else None, here)
+        return _confirm(m.locale, await _configure(service, m, channel))
+    if sub in ("time", "timezone") and len(rest) in (1, 2):
+        channel = parse_channel(rest[1] if len(rest) == 2 else None, here)
+        if sub == "time":
+            return _confirm(m.locale, await _configure(service, m, channel, post_time=rest[0]))
+        return _confirm(m.locale, await _configure(service, m, channel, timezone=rest[0]))
+    raise StudyBotError("slack.daily_usage")

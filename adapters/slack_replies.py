@@ -1,0 +1,94 @@
+"""Sending to Slack: ephemeral replies through `response_url`, and the app's one error handler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+
+from adapters.slack_mrkdwn import Block, section, tmd
+from bot.errors import StudyBotError
+from bot.i18n import CATALOGS, DEFAULT_LOCALE
+
+__all__ = ["Reply", "error_text", "on_error", "send"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An ephemeral message: blocks, and the text Slack shows in notifications (mrkdwn, escaped)."""
+
+    text: str
+    blocks: list[Block]
+    replace: bool = False
+
+
+async def send(respond: AsyncRespond, reply: Reply) -> bool:
+    """Post (or replace) the member's ephemeral message; False if Slack refused it."""
+    result = await respond(
+        text=reply.text,
+        blocks=reply.blocks,
+        response_type="ephemeral",
+        replace_original=reply.replace,
+    )
+    if result.status_code != 200:
+        # An expired response_url (30 min, 5 uses) is the usual cause: nothing left to do.
+        log.warning("response_url answered %s: %s", result.status_code, result.body[:200])
+        return False
+    return True
+
+
+def error_text(locale: str, error: StudyBotError) -> str:
+    """The learner-facing line for an error, in mrkdwn; a generic line if the key is unknown."""
+    if error.key not in CATALOGS.get(locale, CATALOGS[DEFAULT_LOCALE]):
+        log.warning("no catalog text for error key %s", error.key)
+        return tmd(locale, "error.generic")
+    try:
+        return tmd(locale, error.key, **error.params)
+    except (KeyError, IndexError, ValueError):
+        log.warning("error key %s does not match its params %s", error.key, sorted(error.params))
+        return tmd(locale, "error.generic")
+
+
+async def _tell(context: AsyncBoltContext, text: str) -> bool:
+    respond = context.respond
+    if respond is None or not context.response_url:
+        return False
+    try:
+        return await send(respond, Reply(text, [section(text)]))
+    except (TimeoutError, aiohttp.ClientError) as e:
+        log.warning("could not tell the member about an error: %s", e.__class__.__name__)
+        return False
+
+
+async def on_error(
+    error: Exception, context: AsyncBoltContext, body: Any, response: BoltResponse | None
+) -> BoltResponse | None:
+    """The app's one error handler: a one-line ephemeral reply, or a logged warning."""
+    locale = context.get("locale") or DEFAULT_LOCALE
+    if isinstance(error, StudyBotError):
+        log.info("refused %s: %s", _kind(body), error.key)
+        text = error_text(locale, error)
+    else:
+        log.error("%s failed", _kind(body), exc_info=error)
+        text = tmd(locale, "error.generic")
+    told = await _tell(context, text)
+    if not told:
+        log.warning("%s: no way to reply (%s)", _kind(body), error.__class__.__name__)
+    # The member got a polite line: Slack must not add its own error on top.
+    if told and response is not None:
+        return BoltResponse(status=200, body="")
+    return None
+
+
+def _kind(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "request"
+    kind = body.get("command") or body.get("type") or "request"
+    return str(kind)[:40]
