@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 import aiohttp
 import discord
@@ -14,6 +15,7 @@ from adapters.discord_admin import admin_group
 from adapters.discord_buttons import DYNAMIC_ITEMS
 from adapters.discord_commands import register_commands
 from adapters.discord_common import NO_MENTIONS, CatalogTranslator, on_error
+from adapters.discord_daily import DAILY_ITEMS, DailyRunner
 from bot.config import Settings
 from bot.content import Content
 from bot.service import StudyService
@@ -33,7 +35,12 @@ class StudyBot(discord.Client):
     """The bot: one client, one command tree, over one StudyService."""
 
     def __init__(
-        self, service: StudyService, *, guild_id: int | None = None, sync: bool = True
+        self,
+        service: StudyService,
+        *,
+        guild_id: int | None = None,
+        sync: bool = True,
+        daily_grace: timedelta | None = None,
     ) -> None:
         # The bot never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = False
@@ -46,12 +53,16 @@ class StudyBot(discord.Client):
         self.tree.error(on_error)
         register_commands(self.tree, service.content)
         self.tree.add_command(admin_group())
+        # Daily posts only where asked for (the entry point); their buttons work everywhere.
+        self.daily = None if daily_grace is None else DailyRunner(self, service, daily_grace)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator())
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS)
         if self.sync_on_start:
             await self.sync_commands()
+        if self.daily is not None:
+            self.daily.start()  # once per login, in the background: commands never wait on it
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Register the commands: to one server at once if configured, else globally."""
@@ -65,13 +76,27 @@ class StudyBot(discord.Client):
         log.info("synced %d commands to %s", len(synced), where)
         return synced
 
+    async def close(self) -> None:
+        if self.daily is not None:
+            await self.daily.stop()  # before the HTTP session and the store go away
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
 
 
-def build_bot(service: StudyService, *, guild_id: int | None = None, sync: bool = True) -> StudyBot:
-    """The bot around a service; nothing connects until `login` or `start`."""
-    return StudyBot(service, guild_id=guild_id, sync=sync)
+def build_bot(
+    service: StudyService,
+    *,
+    guild_id: int | None = None,
+    sync: bool = True,
+    daily_grace: timedelta | None = None,
+) -> StudyBot:
+    """The bot around a service; nothing connects until `login` or `start`.
+
+    With `daily_grace`, the bot also posts the daily question in its configured channels.
+    """
+    return StudyBot(service, guild_id=guild_id, sync=sync, daily_grace=daily_grace)
 
 
 def run_discord(settings: Settings, content: Content) -> int:
@@ -88,7 +113,11 @@ def run_discord(settings: Settings, content: Content) -> int:
 async def _serve(settings: Settings, content: Content, token: str) -> int:
     store = await open_store(settings.db_path)
     try:
-        bot = build_bot(StudyService(content, store), guild_id=settings.discord_guild_id)
+        bot = build_bot(
+            StudyService(content, store),
+            guild_id=settings.discord_guild_id,
+            daily_grace=timedelta(hours=settings.daily_grace_hours),
+        )
         _close_on_sigterm(bot)
         async with bot:
             await bot.start(token)

@@ -97,6 +97,10 @@ class DailyService:
         if channel is not None and channel.failures:
             await self.store.reset_failures(channel.id)
 
+    async def retry_later(self, post: DailyPost) -> None:
+        """A passing failure (network, platform error): free the date for a later attempt."""
+        await self.store.release(post.id)
+
     async def failed(self, post: DailyPost, channel: DailyChannel, reason: str) -> bool:
         """Count a failed post; disable the channel after repeated failures. True if disabled."""
         failures = await self.store.mark_failed(post.id)

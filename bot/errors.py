@@ -70,3 +70,10 @@ class ChannelUnavailable(StudyBotError):
     """A platform refused a post for good (channel deleted, access removed)."""
 
     key = "error.generic"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason=reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason

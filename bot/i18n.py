@@ -124,6 +124,8 @@ EN: dict[str, str] = {
     "discord.stale_command": "This command has just changed; please try again in a minute.",
     "discord.progress_public.on": "Members can see each other's progress in this server.",
     "discord.progress_public.off": "Members' progress is private in this server.",
+    "discord.daily_pick": "Pick {n} options in the menu below.",
+    "discord.daily_placeholder": "Choose {n} options",
     # -- slack (adapters/slack_bot.py): keys start with "slack." --
     "slack.stale_button": "This button no longer works. Type /quiz for a new question.",
     "slack.bad_request": "Slack sent something studybot could not read; please try again.",
@@ -139,6 +141,8 @@ EN: dict[str, str] = {
     "slack.daily_set": "Daily question on in {channel} at {time} ({timezone}).",
     "slack.daily_off": "Daily question turned off in {count} channel(s).",
     "slack.bad_channel": "{given} is not a channel: pick one with #, e.g. #general, or type the command in that channel.",
+    "slack.daily_counts": "How the channel answered",
+    "slack.daily_streak": "Answering on the day keeps your daily streak going.",
     # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
     "daily.bad_time": "{given} is not a time: use HH:MM, e.g. 09:00.",
     "daily.bad_timezone": "{given} is not a timezone: use a name such as Europe/Paris or UTC.",
@@ -271,6 +275,8 @@ FR: dict[str, str] = {
     "discord.stale_command": "Cette commande vient de changer ; réessayez dans une minute.",
     "discord.progress_public.on": "Les membres peuvent voir la progression des autres sur ce serveur.",
     "discord.progress_public.off": "La progression des membres est privée sur ce serveur.",
+    "discord.daily_pick": "Choisissez {n} options dans le menu ci-dessous.",
+    "discord.daily_placeholder": "Choisissez {n} options",
     # -- slack (adapters/slack_bot.py): keys start with "slack." --
     "slack.stale_button": "Ce bouton ne fonctionne plus. Tapez /quiz pour une nouvelle question.",
     "slack.bad_request": "Slack a envoyé quelque chose que studybot n'a pas pu lire ; réessayez.",
@@ -286,6 +292,8 @@ FR: dict[str, str] = {
     "slack.daily_set": "Question du jour activée dans {channel} à {time} ({timezone}).",
     "slack.daily_off": "Question du jour désactivée dans {count} canal/canaux.",
     "slack.bad_channel": "{given} n'est pas un canal : choisissez-en un avec #, par exemple #general, ou tapez la commande dans ce canal.",
+    "slack.daily_counts": "Les réponses du canal",
+    "slack.daily_streak": "Répondre le jour même fait durer votre série quotidienne.",
     # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
     "daily.bad_time": "{given} n'est pas une heure : utilisez HH:MM, par exemple 09:00.",
     "daily.bad_timezone": "{given} n'est pas un fuseau horaire : utilisez un nom comme Europe/Paris ou UTC.",

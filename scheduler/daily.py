@@ -98,22 +98,37 @@ class DailyScheduler:
         self.slots = asyncio.Semaphore(concurrency)
         self.scheduler: AsyncIOScheduler | None = None
         self._jobs: dict[int, tuple[str, str]] = {}
+        self._skipped: set[tuple[int, date]] = set()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
 
     @property
     def running(self) -> bool:
         return self.scheduler is not None and self.scheduler.running
 
     async def start(self) -> None:
-        """Schedule every channel, catch up on missed posts and due reveals, then run."""
+        """Schedule every channel and run; then catch up on missed posts and due reveals."""
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         await self.refresh()
-        await self.catch_up()
         self.scheduler.add_job(self.refresh, IntervalTrigger(seconds=60), id="refresh")
-        self.scheduler.add_job(self.reveal_due, IntervalTrigger(seconds=60), id="reveals")
+        # Every minute: retry posts that failed for a passing reason and make due reveals.
+        self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=60), id="catch-up")
         self.scheduler.start()
         log.info("daily scheduler started with %d channel(s)", len(self._jobs))
+        try:
+            await self.catch_up()
+        except Exception:  # the cron jobs run anyway; the next minute's catch-up retries
+            log.exception("daily catch-up at start-up failed")
 
-    async def shutdown(self) -> None:
+    async def shutdown(self, timeout: float = 5.0) -> None:
+        """Start no new post, let posts in flight finish (so none is left half-made), stop."""
+        self._stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("daily posts still in flight at shutdown")
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -151,16 +166,17 @@ class DailyScheduler:
         await self.post(channel, local_date(self.clock(), channel.timezone))
 
     async def catch_up(self) -> None:
-        """At start-up: make today's missed posts still within the grace window, once."""
+        """Make today's due posts that are missing, if still within the grace window, once."""
         now = self.clock()
         for channel in await self.channels():
             day = local_date(now, channel.timezone)
             due = scheduled_at(channel, day)
-            if due > now:
+            if due > now or await self.daily.store.post_for(channel.id, day.isoformat()):
                 continue
             if now - due <= self.grace:
                 await self.post(channel, day)
-            elif await self.daily.store.post_for(channel.id, day.isoformat()) is None:
+            elif (channel.id, day) not in self._skipped:
+                self._skipped.add((channel.id, day))
                 log.warning(
                     "daily post for %s:%s on %s skipped: %s late, past the %s grace window",
                     channel.platform, channel.channel, day, now - due, self.grace,
@@ -169,26 +185,39 @@ class DailyScheduler:
 
     async def post(self, channel: DailyChannel, day: date) -> DailyPost | None:
         """Claim, publish, then reveal what is due; returns the post if this process made it."""
-        async with self.slots:
-            post = await self.daily.prepare(channel, day)
-            if post is None:
-                return None
-            publisher = self.publishers[channel.platform]
-            card = self.daily.card(post, channel.locale)
-            try:
-                await self.limiters[channel.platform].acquire()
-                message_ref = await publisher.post_question(channel, post, card)
-            except ChannelUnavailable as error:
-                # A disabled channel's job goes at the next refresh; fire() skips it until then.
-                await self.daily.failed(post, channel, str(error))
-                return None
-            except Exception as error:
-                log.exception("daily post to %s:%s failed", channel.platform, channel.channel)
-                await self.daily.failed(post, channel, repr(error))
-                return None
-            await self.daily.posted(post, message_ref, channel)
-            await self._reveal(channel)  # by default, yesterday's answer follows today's question
-            return post
+        if self._stopping:
+            return None
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            async with self.slots:
+                return await self._post(channel, day)
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def _post(self, channel: DailyChannel, day: date) -> DailyPost | None:
+        post = await self.daily.prepare(channel, day)
+        if post is None:
+            return None
+        publisher = self.publishers[channel.platform]
+        card = self.daily.card(post, channel.locale)
+        try:
+            await self.limiters[channel.platform].acquire()
+            message_ref = await publisher.post_question(channel, post, card)
+        except ChannelUnavailable as error:
+            # Counts towards disabling the channel; fire() skips a disabled channel and the
+            # next refresh removes its job.
+            await self.daily.failed(post, channel, str(error))
+            return None
+        except Exception:
+            log.exception("daily post to %s:%s failed; retrying", channel.platform, channel.channel)
+            await self.daily.retry_later(post)
+            return None
+        await self.daily.posted(post, message_ref, channel)
+        await self._reveal(channel)  # by default, yesterday's answer follows today's question
+        return post
 
     async def reveal_due(self) -> None:
         for channel in await self.channels():

@@ -272,12 +272,12 @@ async def test_scheduler_jobs_follow_the_settings(service: StudyService, clock: 
     scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
     await scheduler.start()
     try:
-        jobs = {j.id for j in scheduler.scheduler.get_jobs()} - {"refresh", "reveals"}
+        jobs = {j.id for j in scheduler.scheduler.get_jobs()} - {"refresh", "catch-up"}
         assert len(jobs) == 2
         await service.disable_daily("discord", "g", "a")
         await scheduler.refresh()
         jobs = {j.id: j for j in scheduler.scheduler.get_jobs()}
-        (left,) = set(jobs) - {"refresh", "reveals"}
+        (left,) = set(jobs) - {"refresh", "catch-up"}
         fire = jobs[left].trigger.get_next_fire_time(None, datetime(2026, 7, 1, tzinfo=UTC))
         assert fire == datetime(2026, 7, 1, 16, 30, tzinfo=UTC)
     finally:
@@ -291,3 +291,64 @@ def test_pick_spreads_domains_like_the_exam(content: Content) -> None:
     assert Counter(content.questions[q].domain for q in history) == Counter(
         {1: 2, 2: 2, 3: 2, 4: 2}
     )
+
+
+class FlakyPublisher(FakePublisher):
+    """Fails once with a passing error (a network blip), then works."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures_left = 1
+
+    async def post_question(
+        self, channel: DailyChannel, post: DailyPost, card: QuestionCard
+    ) -> str:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise OSError("connection reset")
+        return await super().post_question(channel, post, card)
+
+
+async def test_a_passing_failure_is_retried_and_does_not_count_towards_disabling(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    publisher = FlakyPublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    assert await scheduler.post(channel, date(2026, 11, 27)) is None
+    clock.now += timedelta(minutes=1)
+    await scheduler.catch_up()  # the minutely catch-up retries within the grace window
+    assert [c for c, _ in publisher.questions] == ["c"]
+    (again,) = await service.daily_channels("discord", "g")
+    assert again.enabled and again.failures == 0
+
+
+async def test_shutdown_lets_a_post_in_flight_finish_and_starts_no_new_one(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    gate = asyncio.Event()
+
+    class SlowPublisher(FakePublisher):
+        async def post_question(
+            self, channel: DailyChannel, post: DailyPost, card: QuestionCard
+        ) -> str:
+            await gate.wait()
+            return await super().post_question(channel, post, card)
+
+    publisher = SlowPublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    posting = asyncio.create_task(scheduler.post(channel, date(2026, 11, 27)))
+    await asyncio.sleep(0.01)
+    stopping = asyncio.create_task(scheduler.shutdown(timeout=5))
+    await asyncio.sleep(0.01)
+    assert not stopping.done()
+    gate.set()
+    post = await posting
+    await stopping
+    assert post is not None
+    stored = await daily.store.post(post.id)
+    assert stored is not None and stored.status == "posted"
+    assert await scheduler.post(channel, date(2026, 11, 28)) is None

@@ -1,7 +1,7 @@
 """A loopback fake of Discord's REST API and gateway, for driving the real discord.py.
 
-It answers what the bot calls (login, command sync, interaction callbacks, follow-ups), records
-every request, and builds INTERACTION_CREATE payloads the way Discord sends them.
+It answers what the bot calls (login, command sync, interaction callbacks, follow-ups, channel
+messages), records every request, and builds INTERACTION_CREATE payloads the way Discord sends them.
 """
 
 from __future__ import annotations
@@ -88,6 +88,10 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.gateway_events: asyncio.Queue[dict[str, Any] | int] = asyncio.Queue()
         self.bad_tokens: set[str] = set()
+        # Channel messages: what the bot posted per channel, and channels that refuse posts
+        # with (HTTP status, Discord error code, message).
+        self.posted: dict[int, list[dict[str, Any]]] = {}
+        self.channel_errors: dict[int, tuple[int, int, str]] = {}
         self._ids = itertools.count(7000000000000001)
         self._changed = asyncio.Condition()
         self._seen = 0
@@ -151,6 +155,8 @@ class FakeDiscord:
             ], 200
         if parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[1], parts[2], r.body), 200
+        if r.method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
+            return self._channel_message(int(parts[1]), r.body)
         if parts[0] == "webhooks" and r.method in ("POST", "PATCH"):
             message = self._message(r.body)
             self.by_token[parts[2]] = message
@@ -170,10 +176,20 @@ class FakeDiscord:
             "flags": 0,
         }
 
-    def _message(self, body: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+    def _channel_message(self, channel_id: int, body: dict[str, Any]) -> tuple[Any, int]:
+        if channel_id in self.channel_errors:
+            status, code, text = self.channel_errors[channel_id]
+            return {"message": text, "code": code}, status
+        message = self._message(body, channel_id=channel_id)
+        self.posted.setdefault(channel_id, []).append(message)
+        return message, 200
+
+    def _message(
+        self, body: dict[str, Any], message_id: int | None = None, channel_id: int = CHANNEL_ID
+    ) -> dict[str, Any]:
         message = {
             "id": str(message_id or self.next_id()),
-            "channel_id": str(CHANNEL_ID),
+            "channel_id": str(channel_id),
             "type": 0,
             "author": user(BOT_ID, "studybot", bot=True),
             "content": body.get("content") or "",
@@ -261,6 +277,7 @@ class FakeDiscord:
         permissions: int = 0,
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        channel_id = int(message["channel_id"]) if message else CHANNEL_ID
         payload: dict[str, Any] = {
             "id": str(self.next_id()),
             "application_id": str(APP_ID),
@@ -269,7 +286,7 @@ class FakeDiscord:
             "token": f"itoken-{self.next_id()}",
             "version": 1,
             "locale": locale,
-            "channel_id": str(CHANNEL_ID),
+            "channel_id": str(channel_id),
             "attachment_size_limit": 8 * 1024 * 1024,
             "app_permissions": str(0x4C00),
             "entitlements": [],
@@ -284,7 +301,7 @@ class FakeDiscord:
             payload["member"] = member(user_id, name, permissions)
             payload["context"] = 0
             payload["channel"] = {
-                "id": str(CHANNEL_ID),
+                "id": str(channel_id),
                 "type": 0,
                 "guild_id": str(GUILD_ID),
                 "name": "study",
@@ -300,7 +317,7 @@ class FakeDiscord:
         else:
             payload["user"] = user(user_id, name)
             payload["context"] = 1
-            payload["channel"] = {"id": str(CHANNEL_ID), "type": 1}
+            payload["channel"] = {"id": str(channel_id), "type": 1}
         if message is not None:
             payload["message"] = message
         self.interactions[payload["id"]] = payload
@@ -332,6 +349,19 @@ class FakeDiscord:
         self, message: dict[str, Any], custom_id: str, *, user_id: int = 101, **kw: Any
     ) -> dict[str, Any]:
         data = {"custom_id": custom_id, "component_type": 2}
+        return self._interaction(3, data, user_id, message=message, **kw)
+
+    def select(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        values: list[str],
+        *,
+        user_id: int = 101,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        """A member's choice in a string select menu of `message`."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
         return self._interaction(3, data, user_id, message=message, **kw)
 
     # -- gateway ------------------------------------------------------------------------------
