@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import io
 import logging
+import os
 import re
 import sys
+import threading
 from collections.abc import Awaitable, Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from adapters.lifecycle import install_shutdown
 from adapters.text import (
     render_card,
     render_feedback,
@@ -17,13 +22,18 @@ from adapters.text import (
     render_lessons,
     render_progress,
 )
+from bot.config import Settings
 from bot.content import Content
 from bot.daily import DailyService
 from bot.errors import InvalidAnswer, StudyBotError
+from bot.events import Events
 from bot.i18n import t
 from bot.service import StudyService
-from bot.store import open_store
+from bot.store import SqliteStore, open_store
 from bot.views import QuestionCard, UserRef
+
+if TYPE_CHECKING:
+    from adapters.health import HealthServer
 
 __all__ = ["ConsoleSession", "run_console"]
 
@@ -160,6 +170,68 @@ class ConsoleSession:
         return t(self.locale, "console.bye")
 
 
+class _Lines:
+    """Input lines, read on a daemon thread so that a stop never waits for the next line.
+
+    A blocked read in an ordinary worker thread would keep the process alive after a SIGTERM;
+    reading the descriptor with os.read on a daemon thread holds no lock that exit needs.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.eof = False
+        try:
+            fd: int | None = stdin.fileno()
+        except (OSError, ValueError, io.UnsupportedOperation):
+            fd = None  # an in-memory stream: its reads never block
+        encoding = getattr(stdin, "encoding", None) or "utf-8"
+        target = self._pump_fd if fd is not None else self._pump_stream
+        args = (fd, encoding) if fd is not None else (stdin,)
+        threading.Thread(target=target, args=args, daemon=True, name="console-input").start()
+
+    def _put(self, line: str | None) -> bool:
+        try:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, line)
+        except RuntimeError:  # the loop is closed: the console has stopped
+            return False
+        return True
+
+    def _pump_stream(self, stdin: TextIO) -> None:
+        for line in iter(stdin.readline, ""):
+            if not self._put(line):
+                return
+        self._put(None)
+
+    def _pump_fd(self, fd: int, encoding: str) -> None:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        pending = ""
+        while chunk := os.read(fd, 65536):
+            *lines, pending = (pending + decoder.decode(chunk)).split("\n")
+            for line in lines:
+                if not self._put(line + "\n"):
+                    return
+        pending += decoder.decode(b"", final=True)
+        if pending and not self._put(pending):
+            return
+        self._put(None)
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line, or None at end of input or once `stop` is set."""
+        if self.eof or stop.is_set():
+            return None
+        get = asyncio.ensure_future(self.queue.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({get, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if stop.is_set():
+            get.cancel()  # a line that came with the stop is dropped: input is closed
+            return None
+        line = get.result()
+        self.eof = line is None
+        return line
+
+
 async def run_console(
     content: Content,
     db_path: str,
@@ -167,13 +239,37 @@ async def run_console(
     locale: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    *,
+    settings: Settings | None = None,
 ) -> int:
-    """Chat in the terminal until /quit or end of input; returns the exit code."""
+    """Chat in the terminal until /quit, end of input, SIGTERM or SIGINT; returns the exit code.
+
+    On a signal it stops reading, lets the answer being handled finish, commits queued answers
+    and closes the database. With HEALTH_PORT set it also serves /healthz and /metrics.
+    """
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     store = await open_store(db_path)
     try:
-        service = StudyService(content, store)
+        return await _chat(content, store, user, locale, stdin, stdout, settings)
+    finally:
+        await store.close()
+
+
+async def _chat(
+    content: Content,
+    store: SqliteStore,
+    user: str,
+    locale: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    settings: Settings | None,
+) -> int:
+    shutdown = install_shutdown(asyncio.get_running_loop())
+    lines = _Lines(stdin)
+    events, health = await _start_health(settings, store, lines)
+    try:
+        service = StudyService(content, store, events=events)
         ref = UserRef(PLATFORM, COMMUNITY, user, user)
         session = ConsoleSession(service, ref, await service.locale(ref, locale))
         if locale:
@@ -184,13 +280,40 @@ async def run_console(
             if interactive:
                 stdout.write("> ")
                 stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
+            line = await lines.next(shutdown.event)
+            if line is None:
                 break
+            if events is not None:
+                _count_command(events, session, line)
+            # Not cancelled by a stop: the answer being recorded is finished and shown.
             _write(stdout, await session.handle(line))
+        if shutdown.requested and interactive:
+            _write(stdout, "\n" + t(session.locale, "console.bye"))
     finally:
-        await store.close()
+        shutdown.remove()
+        if health is not None:
+            await health.close()
     return 0
+
+
+def _count_command(events: Events, session: ConsoleSession, line: str) -> None:
+    word = line.split()[0].lower() if line.strip() else ""
+    if word.startswith("/"):
+        # Unknown words share one label, so typos cannot grow the metric without bound.
+        events.command(PLATFORM, word if word in session.commands else "unknown")
+
+
+async def _start_health(
+    settings: Settings | None, store: SqliteStore, lines: _Lines
+) -> tuple[Events | None, HealthServer | None]:
+    if settings is None or settings.health_port is None:
+        return None, None
+    # Imported here: aiohttp and prometheus_client load only when the endpoint is on.
+    from adapters.health import Probes, PrometheusEvents, database_probe, serve_health
+
+    events = PrometheusEvents()
+    probes = Probes(database=database_probe(store), platform=lambda: not lines.eof)
+    return events, await serve_health(settings, probes, events)
 
 
 def _write(stdout: TextIO, text: str) -> None:

@@ -34,6 +34,8 @@ __all__ = ["BackupError", "Copied", "backup", "hold_database", "restore"]
 
 log = logging.getLogger(__name__)
 
+SQLITE_NOTADB = 26
+
 
 class BackupError(StudyBotError):
     """A backup or restore was refused; the message says why in one line."""
@@ -112,7 +114,9 @@ def _integrity(con: sqlite3.Connection, path: Path) -> None:
     try:
         rows = con.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as e:
-        raise BackupError(f"{path} is not a readable SQLite database ({e})") from None
+        if getattr(e, "sqlite_errorcode", None) == SQLITE_NOTADB:
+            raise BackupError(f"{path} is not a SQLite database") from None
+        raise BackupError(f"{path} fails PRAGMA integrity_check: {e}") from None
     if rows != [("ok",)]:
         first = rows[0][0] if rows else "no answer"
         raise BackupError(f"{path} fails PRAGMA integrity_check: {first}")
@@ -145,8 +149,10 @@ def _finish_copy(tmp: Path, dest: Path) -> Copied:
     return Copied(dest, dest.stat().st_size, answers)
 
 
-def _destination(db_path: Path, dest: Path) -> Path:
-    if dest.is_dir():
+def _destination(db_path: Path, given: str | Path) -> Path:
+    dest = Path(given)
+    # A trailing slash names a directory, even one that does not exist yet.
+    if dest.is_dir() or str(given).endswith(("/", os.sep)):
         dest = dest / f"{db_path.stem}-{_stamp()}.db"
     if dest.resolve() == db_path.resolve():
         raise BackupError(f"the backup must not overwrite the database itself ({db_path})")
@@ -159,10 +165,10 @@ async def backup(db_path: str | Path, dest: str | Path) -> Copied:
 
     Safe while the bot runs: one consistent snapshot, taken without blocking its writes.
     """
-    source, target = Path(db_path), Path(dest)
+    source = Path(db_path)
     if not source.is_file():
         raise BackupError(f"there is no database at {source} (STUDYBOT_DB)")
-    target = _destination(source, target)
+    target = _destination(source, dest)
     tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
@@ -214,7 +220,10 @@ async def restore(source: str | Path, db_path: str | Path) -> Copied:
     src, target = Path(source), Path(db_path)
     if src.resolve() == target.resolve():
         raise BackupError(f"{src} is the database itself: restore from a backup file")
-    con = _open_checked(src)
+    try:
+        con = _open_checked(src)
+    except BackupError as e:
+        raise BackupError(f"{e}; nothing was restored") from None
     try:
         refusal = (
             f"the database {target} is in use by a running studybot: stop the bot first, "

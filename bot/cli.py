@@ -7,11 +7,13 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.backup import hold_database
 from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.errors import ConfigError, ContentError, StudyBotError
@@ -88,7 +90,7 @@ def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.backup import backup
 
     copied = asyncio.run(backup(settings.db_path, args.path))
-    print(f"backup written: {copied.path} ({copied.size} bytes, {copied.answers} answers)")
+    print(f"backup written: {copied.path} ({copied.size} bytes, {copied.answers} answer(s))")
     return 0
 
 
@@ -96,7 +98,7 @@ def _cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
     from bot.backup import restore
 
     copied = asyncio.run(restore(args.path, settings.db_path))
-    print(f"restored {args.path} into {copied.path} ({copied.answers} answers)")
+    print(f"restored {args.path} into {copied.path} ({copied.answers} answer(s))")
     if copied.previous is not None:
         print(f"the database it replaced is kept as {copied.previous}")
     return 0
@@ -123,17 +125,42 @@ def _cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def _database_ready(settings: Settings) -> None:
+    """Stop with one line if the database cannot be created or written (a root-owned volume is
+    the usual case), instead of a SQLite traceback once the bot is half started."""
+    path = Path(settings.db_path)
+    where = f"STUDYBOT_DB={settings.db_path}"
+    if path.is_dir():
+        raise ConfigError(f"{where} is a directory: expected a path to the SQLite file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"{where}: cannot create {path.parent}: {e.strerror}") from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(
+            f"{where}: {path.parent} is not writable by this user (uid {os.getuid()}): "
+            "give it to that user (Docker image: chown 10001:10001)"
+        )
+
+
+# Every bot command holds the database's shared lock while it runs, so that `db restore`
+# refuses to replace the database under a running bot.
+
+
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console import run_console
 
-    coro = run_console(
-        content=_load(settings),
-        db_path=settings.db_path,
-        user=args.user,
-        locale=args.lang,
-        settings=settings,
-    )
-    code: int = asyncio.run(coro)
+    _database_ready(settings)
+    content = _load(settings)
+    with hold_database(settings.db_path):
+        coro = run_console(
+            content=content,
+            db_path=settings.db_path,
+            user=args.user,
+            locale=args.lang,
+            settings=settings,
+        )
+        code: int = asyncio.run(coro)
     return code
 
 
@@ -141,7 +168,10 @@ def _cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     settings.require(*_REQUIRED["discord"])
     from adapters.discord_bot import run_discord
 
-    code: int = run_discord(settings, _load(settings))
+    _database_ready(settings)
+    content = _load(settings)
+    with hold_database(settings.db_path):
+        code: int = run_discord(settings, content)
     return code
 
 
@@ -150,7 +180,10 @@ def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.slack_bot import run_slack
 
     port = args.port or settings.slack_port
-    code: int = run_slack(settings, _load(settings), http=args.http, port=port)
+    _database_ready(settings)
+    content = _load(settings)
+    with hold_database(settings.db_path):
+        code: int = run_slack(settings, content, http=args.http, port=port)
     return code
 
 
@@ -187,15 +220,11 @@ def _parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="back up or restore the SQLite database")
     dbsub = db.add_subparsers(dest="subcommand", required=True)
-    backup = dbsub.add_parser(
-        "backup", parents=[common], help="copy the database, safely while the bot runs"
-    )
+    backup = dbsub.add_parser("backup", help="copy the database, safely while the bot runs")
     backup.add_argument("path", help="the backup file, or a directory for a dated file")
     backup.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
     restore = dbsub.add_parser(
-        "restore",
-        parents=[common],
-        help="replace the database with a checked backup (stop the bot first)",
+        "restore", help="replace the database with a checked backup (stop the bot first)"
     )
     restore.add_argument("path", help="the backup file to restore")
     restore.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
