@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from datetime import timedelta
 
 import aiohttp
@@ -16,6 +15,8 @@ from adapters.discord_buttons import DYNAMIC_ITEMS
 from adapters.discord_commands import register_commands
 from adapters.discord_common import NO_MENTIONS, CatalogTranslator, on_error
 from adapters.discord_daily import DAILY_ITEMS, DailyRunner
+from adapters.health import Probes, PrometheusEvents, database_probe, serve_health
+from adapters.lifecycle import install_shutdown
 from bot.config import Settings
 from bot.content import Content
 from bot.service import StudyService
@@ -84,6 +85,16 @@ class StudyBot(discord.Client):
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
 
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[StudyBot], command: object
+    ) -> None:
+        name = getattr(command, "qualified_name", "?")
+        self.service.events.command("discord", str(name))
+
+    @property
+    def healthy(self) -> bool:
+        return self.is_ready() and not self.is_closed()
+
 
 def build_bot(
     service: StudyService,
@@ -112,13 +123,22 @@ def run_discord(settings: Settings, content: Content) -> int:
 
 async def _serve(settings: Settings, content: Content, token: str) -> int:
     store = await open_store(settings.db_path)
+    events = PrometheusEvents()
+    bot = build_bot(
+        StudyService(content, store, events=events),
+        guild_id=settings.discord_guild_id,
+        daily_grace=timedelta(hours=settings.daily_grace_hours),
+    )
+    # `docker stop` sends SIGTERM: close the gateway, the scheduler and the store cleanly.
+    shutdown = install_shutdown(asyncio.get_running_loop(), bot.close)
+    daily = bot.daily
+    probes = Probes(
+        database=database_probe(store),
+        platform=lambda: bot.healthy,
+        scheduler=(lambda: daily.running) if daily is not None else None,
+    )
+    health = await serve_health(settings, probes, events)
     try:
-        bot = build_bot(
-            StudyService(content, store),
-            guild_id=settings.discord_guild_id,
-            daily_grace=timedelta(hours=settings.daily_grace_hours),
-        )
-        _close_on_sigterm(bot)
         async with bot:
             await bot.start(token)
         return 0
@@ -135,20 +155,7 @@ async def _serve(settings: Settings, content: Content, token: str) -> int:
         log.error("cannot reach Discord: %s", e)
         return 1
     finally:
+        shutdown.remove()
+        if health is not None:
+            await health.close()
         await store.close()
-
-
-def _close_on_sigterm(bot: StudyBot) -> None:
-    # `docker stop` sends SIGTERM: close the gateway and the store instead of dying mid-write.
-    loop = asyncio.get_running_loop()
-    closing: set[asyncio.Task[None]] = set()
-
-    def close() -> None:
-        task = loop.create_task(bot.close())
-        closing.add(task)
-        task.add_done_callback(closing.discard)
-
-    try:
-        loop.add_signal_handler(signal.SIGTERM, close)
-    except (NotImplementedError, RuntimeError, ValueError):
-        log.debug("no SIGTERM handler here (not the main thread, or not supported)")

@@ -136,6 +136,10 @@ async def on_error(interaction: discord.Interaction[Any], error: Exception) -> N
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     key, params = _describe(error)
+    client = interaction.client
+    service = getattr(client, "service", None)
+    if service is not None:
+        service.events.error("discord", type(error).__name__)
     if key == "error.generic":
         log.error("interaction %s failed", interaction.id, exc_info=error)
     else:

@@ -87,6 +87,7 @@ class DailyScheduler:
         concurrency: int = 4,
     ) -> None:
         self.daily = daily
+        self.events = daily.study.events
         self.publishers = dict(publishers)
         self.grace = grace
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -209,12 +210,15 @@ class DailyScheduler:
         except ChannelUnavailable as error:
             # Counts towards disabling the channel; fire() skips a disabled channel and the
             # next refresh removes its job.
+            self.events.daily_posted(channel.platform, False)
             await self.daily.failed(post, channel, str(error))
             return None
         except Exception:
             log.exception("daily post to %s:%s failed; retrying", channel.platform, channel.channel)
+            self.events.daily_posted(channel.platform, False)
             await self.daily.retry_later(post)
             return None
+        self.events.daily_posted(channel.platform, True)
         await self.daily.posted(post, message_ref, channel)
         await self._reveal(channel)  # by default, yesterday's answer follows today's question
         return post

@@ -7,10 +7,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from adapters.discord_bot import StudyBot, run_discord
 from bot.config import Secret, Settings
 from bot.content import Content
 from tests.fakes.discord_api import APP_ID, GUILD_ID, FakeDiscord, buttons
+from tests.ops_support import free_port
 
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
@@ -75,8 +78,12 @@ async def test_run_discord_serves_through_the_gateway_and_exits_on_a_revoked_tok
     fake: FakeDiscord, content: Content, tmp_path: Path
 ) -> None:
     db = tmp_path / "gateway.db"
+    port = free_port()
     settings = Settings(
-        db_path=str(db), discord_token=Secret("gateway-token"), discord_guild_id=GUILD_ID
+        db_path=str(db),
+        discord_token=Secret("gateway-token"),
+        discord_guild_id=GUILD_ID,
+        health_port=port,
     )
     running = asyncio.create_task(asyncio.to_thread(run_discord, settings, content))
 
@@ -94,7 +101,21 @@ async def test_run_discord_serves_through_the_gateway_and_exits_on_a_revoked_tok
     assert body["data"]["embeds"][0]["title"].startswith("Domain 4 ·")
     assert len(buttons(body["data"])) == 4
 
-    fake.gateway_events.put_nowait(4004)  # Discord: authentication failed
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # discord.py turns ready once guild data has streamed in
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                    health, status = await resp.json(), resp.status
+                if status == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert status == 200, health
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                metrics = await resp.text()
+    finally:
+        fake.gateway_events.put_nowait(4004)  # Discord: authentication failed
+    assert set(health["checks"]) >= {"database", "platform", "scheduler"}
+    assert 'studybot_commands_total{command="quiz",platform="discord"} 1.0' in metrics
     assert await asyncio.wait_for(running, 15) == 2
     assert not Path(f"{db}-wal").exists()  # both connections closed: WAL checkpointed away
     with sqlite3.connect(db) as conn:
