@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import timedelta
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -16,12 +17,16 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack_daily_post import SlackPublisher, daily_buttons
 from adapters.slack_handlers import register, register_fallbacks
+from adapters.slack_members import PLATFORM
 from bot.config import Settings
 from bot.content import Content
+from bot.daily import DailyService
 from bot.errors import ConfigError
 from bot.service import StudyService
 from bot.store import open_store
+from scheduler.daily import DailyScheduler
 
 __all__ = ["EVENTS_PATH", "build_app", "run_slack", "serve", "web_app"]
 
@@ -29,6 +34,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Extension = Callable[[AsyncApp], None]
 
 
 def build_app(
@@ -39,7 +45,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     api_url: str | None = None,
     process_before_response: bool = False,
-    extensions: Iterable[Callable[[AsyncApp], None]] = (),
+    extensions: Iterable[Extension] = (),
 ) -> AsyncApp:
     """The bolt app around a service. `extensions` add listeners (e.g. the daily post's
     buttons) before the catch-alls. Keep `process_before_response` False outside tests:
@@ -143,13 +149,37 @@ async def serve(
     host: str = "0.0.0.0",
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
+    extensions: Iterable[Extension] = (),
 ) -> int:
-    """Run until `stop` is set (or SIGTERM): open the store, serve Slack, close the store.
-    `ready` is set once Slack can reach the bot (listening, or the socket connected)."""
+    """Run until `stop` is set (or SIGTERM): open the store, serve Slack and post the daily
+    questions, close the store. `ready` is set once Slack can reach the bot (listening, or the
+    socket connected); `extensions` add listeners, as in `build_app`."""
     settings.require("slack_bot_token", "slack_signing_secret" if http else "slack_app_token")
     stop = stop or asyncio.Event()
     with _stop_on_sigterm(stop):
-        return await _serve(settings, content, http, host, port, stop, ready or asyncio.Event())
+        return await _serve(
+            settings, content, http, host, port, stop, ready or asyncio.Event(), tuple(extensions)
+        )
+
+
+async def _start_daily(scheduler: DailyScheduler, ready: asyncio.Event) -> None:
+    # Its own task, started once Slack can reach the bot: the start-up catch-up may post in
+    # many channels at about one message a second, and commands must not wait for it.
+    await ready.wait()
+    try:
+        await scheduler.start()
+    except Exception:
+        log.exception("the daily question scheduler did not start; commands still work")
+
+
+async def _stop_daily(scheduler: DailyScheduler, starting: asyncio.Task[None]) -> None:
+    # Shut down before cancelling the start-up: a post in flight finishes and is marked, so a
+    # restart never makes it again; cancelling first could cut it off mid-request.
+    await scheduler.shutdown()
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await starting
+    await scheduler.shutdown()  # in case start-up reached APScheduler's start meanwhile
 
 
 async def _serve(
@@ -160,23 +190,36 @@ async def _serve(
     port: int,
     stop: asyncio.Event,
     ready: asyncio.Event,
+    extensions: tuple[Extension, ...],
 ) -> int:
     assert settings.slack_bot_token is not None
     store = await open_store(settings.db_path)
     try:
         secret = settings.slack_signing_secret.reveal() if settings.slack_signing_secret else ""
+        daily = DailyService(StudyService(content, store))
         app = build_app(
-            StudyService(content, store),
+            daily.study,
             token=settings.slack_bot_token.reveal(),
             signing_secret=secret,
             api_url=settings.slack_api_url,
+            extensions=(daily_buttons(daily), *extensions),
         )
-        if http:
-            await _serve_http(app, secret, host, port, stop, ready)
-        elif settings.slack_app_token is not None:
-            await _serve_socket(app, settings.slack_app_token.reveal(), stop, ready)
-        else:
-            raise ConfigError("SLACK_APP_TOKEN is not set")
+        scheduler = DailyScheduler(
+            daily,
+            {PLATFORM: SlackPublisher(app.client)},
+            grace=timedelta(hours=settings.daily_grace_hours),
+            clock=daily.study.clock,
+        )
+        starting = asyncio.create_task(_start_daily(scheduler, ready))
+        try:
+            if http:
+                await _serve_http(app, secret, host, port, stop, ready)
+            elif settings.slack_app_token is not None:
+                await _serve_socket(app, settings.slack_app_token.reveal(), stop, ready)
+            else:
+                raise ConfigError("SLACK_APP_TOKEN is not set")
+        finally:
+            await _stop_daily(scheduler, starting)
     finally:
         await store.close()
     return 0

@@ -42,6 +42,11 @@ class FakeSlack:
     expired_urls: bool = False
     failing: set[str] = field(default_factory=set)
     hold_users_info: asyncio.Event | None = None
+    held: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> released when set
+    missing_channels: set[str] = field(default_factory=set)  # chat.postMessage: channel_not_found
+    rate_limited: int = 0  # how many of the next chat.postMessage calls get a 429
+    retry_after: str = "2"
+    posted: list[dict[str, Any]] = field(default_factory=list)
     server: TestServer | None = None
     socket: web.WebSocketResponse | None = None
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -102,7 +107,22 @@ class FakeSlack:
         await self._note()
         if method == "users.info" and self.hold_users_info is not None:
             await self.hold_users_info.wait()
-        return web.json_response(self._answer(method, params))
+        if method in self.held:
+            await self.held[method].wait()
+        if method == "chat.postMessage" and self.rate_limited:
+            self.rate_limited -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": self.retry_after},
+            )
+        answer = self._answer(method, params)
+        await self._note()  # what it recorded while answering (a posted message) is visible now
+        return web.json_response(answer)
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Channel messages the fake accepted (not the refused or rate-limited ones)."""
+        return [m for m in self.posted if channel is None or m.get("channel") == channel]
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method in self.failing:
@@ -117,6 +137,13 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.server.port}/link"}  # type: ignore[union-attr]
+        if method == "chat.postMessage":
+            channel = str(params.get("channel"))
+            if channel in self.missing_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            ts = f"{1_700_000_000 + len(self.calls)}.000100"
+            self.posted.append({**params, "ts": ts})
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V1", **params.get("view", {})}}
         return {"ok": True}
