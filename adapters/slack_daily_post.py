@@ -37,7 +37,7 @@ from adapters.slack_mrkdwn import (
     section,
     tmd,
 )
-from adapters.slack_replies import Reply, on_error, send
+from adapters.slack_replies import Reply, errors_to_member, send
 from bot.daily import DailyService
 from bot.errors import ChannelUnavailable, StudyBotError
 from bot.i18n import pct, t
@@ -261,18 +261,13 @@ def _answer(daily: DailyService) -> Callable[..., Awaitable[None]]:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        try:
+        async with errors_to_member(context, body):
             member = await member_session(daily.study, client, context)
             post_id, letter = decode_value(action.get("value"))
             choice = letter or checked_letters(body.get("state"))
             fb = await daily.answer(member.ref, post_id, choice, member.locale)
             # Ephemeral and never replace_original: the channel's post stays for everyone else.
             await send(respond, _feedback(fb))
-        except Exception as error:
-            # Not raised to bolt: its asyncio runner polls for the ack every 10 ms and clears
-            # the ack when a listener raises, so an error within 10 ms of ack() reads as "no
-            # ack", the click falls through to the catch-all 3 s later and Slack gets a 404.
-            await on_error(error, context, body, None)
 
     return listener
 

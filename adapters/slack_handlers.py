@@ -30,7 +30,7 @@ from adapters.slack_daily import daily_settings
 from adapters.slack_ids import ANSWER_ID, NEXT, PICK, SUBMIT, Pick, checked_letters, parse_scope
 from adapters.slack_members import Member, member_session
 from adapters.slack_mrkdwn import escape, section, tmd
-from adapters.slack_replies import Reply, on_error, send
+from adapters.slack_replies import Reply, errors_to_member, on_error, send
 from adapters.text import leaderboard_title
 from bot.errors import InvalidAnswer, StudyBotError
 from bot.i18n import t
@@ -115,24 +115,32 @@ def _command(service: StudyService, work: Command) -> Callable[..., Awaitable[No
         client: AsyncWebClient,
         context: AsyncBoltContext,
         respond: AsyncRespond,
+        body: dict[str, Any],
     ) -> None:
         await ack()
-        member = await member_session(service, client, context, str(command.get("user_name", "")))
-        args = str(command.get("text") or "").split()
-        await send(respond, await work(service, member, args, command))
+        async with errors_to_member(context, body):
+            name = str(command.get("user_name", ""))
+            member = await member_session(service, client, context, name)
+            args = str(command.get("text") or "").split()
+            await send(respond, await work(service, member, args, command))
 
     return listener
 
 
 def _unknown_command(service: StudyService) -> Callable[..., Awaitable[None]]:
     async def listener(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        body: dict[str, Any],
     ) -> None:
         await ack()
-        name = str(command.get("command"))[:40]
-        log.warning("no listener for command %r", name)
-        await member_session(service, client, context)
-        raise StudyBotError("slack.unknown_command", command=name)
+        async with errors_to_member(context, body):
+            name = str(command.get("command"))[:40]
+            log.warning("no listener for command %r", name)
+            await member_session(service, client, context)
+            raise StudyBotError("slack.unknown_command", command=name)
 
     return listener
 
@@ -147,11 +155,14 @@ def _answer(service: StudyService) -> Callable[..., Awaitable[None]]:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        pick = Pick.decode(action.get("value"))
-        member = await member_session(service, client, context)
-        choice = pick.letter or checked_letters(body.get("state"))
-        fb = await service.answer(member.ref, pick.question_id, pick.token, choice, member.locale)
-        await send(respond, _feedback(fb, pick.scope))
+        async with errors_to_member(context, body):
+            pick = Pick.decode(action.get("value"))
+            member = await member_session(service, client, context)
+            choice = pick.letter or checked_letters(body.get("state"))
+            fb = await service.answer(
+                member.ref, pick.question_id, pick.token, choice, member.locale
+            )
+            await send(respond, _feedback(fb, pick.scope))
 
     return listener
 
@@ -163,13 +174,14 @@ def _next(service: StudyService) -> Callable[..., Awaitable[None]]:
         client: AsyncWebClient,
         context: AsyncBoltContext,
         respond: AsyncRespond,
+        body: dict[str, Any],
     ) -> None:
         await ack()
-        scope = parse_scope(str(action.get("value") or ""))
-        member = await member_session(service, client, context)
-        await send(
-            respond, _card(await service.next_question(member.ref, member.locale, scope), scope)
-        )
+        async with errors_to_member(context, body):
+            scope = parse_scope(str(action.get("value") or ""))
+            member = await member_session(service, client, context)
+            card = await service.next_question(member.ref, member.locale, scope)
+            await send(respond, _card(card, scope))
 
     return listener
 
@@ -181,12 +193,17 @@ async def _ticked(ack: AsyncAck) -> None:
 
 def _unknown_action(service: StudyService) -> Callable[..., Awaitable[None]]:
     async def listener(
-        ack: AsyncAck, action: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+        ack: AsyncAck,
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        body: dict[str, Any],
     ) -> None:
         await ack()
-        log.warning("no listener for action %r", str((action or {}).get("action_id"))[:60])
-        await member_session(service, client, context)
-        raise StudyBotError("slack.stale_button")
+        async with errors_to_member(context, body):
+            log.warning("no listener for action %r", str((action or {}).get("action_id"))[:60])
+            await member_session(service, client, context)
+            raise StudyBotError("slack.stale_button")
 
     return listener
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ from adapters.slack_mrkdwn import Block, section, tmd
 from bot.errors import StudyBotError
 from bot.i18n import CATALOGS, DEFAULT_LOCALE
 
-__all__ = ["Reply", "error_text", "on_error", "send"]
+__all__ = ["Reply", "error_text", "errors_to_member", "on_error", "send"]
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +94,17 @@ def _kind(body: Any) -> str:
         return "request"
     kind = body.get("command") or body.get("type") or "request"
     return str(kind)[:40]
+
+
+@asynccontextmanager
+async def errors_to_member(context: AsyncBoltContext, body: Any) -> AsyncIterator[None]:
+    """Wrap a listener's work after `ack()`: an error is told to the member here.
+
+    Not raised to bolt: its asyncio runner polls for the ack every 10 ms and clears it when a
+    listener raises, so an error within 10 ms of `ack()` reads as "no ack", the request falls
+    through to the catch-all 3 s later and Slack shows an error on top of ours.
+    """
+    try:
+        yield
+    except Exception as error:
+        await on_error(error, context, body, None)

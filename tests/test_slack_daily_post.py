@@ -527,3 +527,16 @@ async def test_a_refused_click_gets_one_line_and_a_prompt_ack_in_production_mode
         assert len(slack.responses) == 2
     assert "didn't call ack" not in caplog.text and "no listener for action" not in caplog.text
     assert db(bot.db_path, "SELECT count(*) FROM attempts") == [(0,)]
+
+
+async def test_a_tampered_quiz_button_gets_one_line_in_production_mode(
+    tmp_path: Path, content: Content, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An error raised within bolt's 10 ms ack poll used to read as "no ack": the click fell
+    # through to the catch-all 3 s later and the member got two error lines.
+    async with served(tmp_path, content, slack) as bot:
+        reply = await bot.click("sb.answer.A", "garbage")
+        assert texts(reply).startswith("This button no longer works.")
+        await asyncio.sleep(0.2)
+        assert len(slack.responses) == 1
+    assert "didn't call ack" not in caplog.text and "no listener for action" not in caplog.text
