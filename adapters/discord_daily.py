@@ -276,10 +276,12 @@ class DailyRunner:
             await asyncio.shield(self._task)
 
     async def stop(self) -> None:
+        # Shut the scheduler down first: it lets a post in flight finish and be recorded;
+        # only then is what is left of the start-up catch-up cancelled.
+        if self.scheduler is not None:
+            await self.scheduler.shutdown()
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self.scheduler is not None:
-            await self.scheduler.shutdown()

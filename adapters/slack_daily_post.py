@@ -182,12 +182,13 @@ class SlackPublisher:
     """Posts daily questions and reveals with `chat.postMessage` (what the scheduler calls)."""
 
     platform = PLATFORM
+    per_community = True  # Slack limits each workspace on its own
 
     def __init__(
         self, client: AsyncWebClient, *, rate_per_second: float = 1.0, sleep: Sleep = asyncio.sleep
     ) -> None:
-        # About one message a second: Slack's chat.postMessage limit per channel, and well under
-        # its workspace-wide limit however many channels there are.
+        # About one message a second in each workspace: Slack's chat.postMessage limit per
+        # channel, and well under its workspace-wide limit however many channels there are.
         self.client = client
         self.rate_per_second = rate_per_second
         self.sleep = sleep

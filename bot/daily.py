@@ -158,6 +158,10 @@ class DailyService:
             return None
         return await self.reveal_view(post, locale)
 
+    async def reveal_failed(self, post: DailyPost) -> None:
+        """The reveal could not be posted: make it due again, for the next round."""
+        await self.store.unmark_revealed(post.id)
+
     async def reveal_view(self, post: DailyPost, locale: str) -> DailyReveal:
         question = self.study.question(post.question_id)
         counts = await self.store.counts(attempt_nonce("daily", question.id, post.token))
@@ -176,6 +180,7 @@ class DailyService:
             counts=tuple(per_letter.items()),
             answers=sum(counts.values()),
             references=question.references,
+            message_ref=post.message_ref,
         )
 
     async def due_reveals(self, channel: DailyChannel, now: datetime) -> list[DailyPost]:

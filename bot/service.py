@@ -222,6 +222,9 @@ class StudyService:
             )
         )
         scores = {s.domain: s for s in recorded.scores}
+        if not recorded.counted:  # a repeat: show the answer that counted, not this click's
+            letters = tuple(recorded.choice.split(","))
+            correct = set(letters) == question.answer
         self.events.answered(source, correct, recorded.counted, time.perf_counter() - started)
         return self._feedback(question, letters, correct, recorded.counted, scores, locale)
 

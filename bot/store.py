@@ -177,6 +177,7 @@ class Recorded:
 
     counted: bool
     scores: tuple[DomainScore, ...]
+    choice: str  # what was recorded: this answer's, or the first one's for a repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,12 +300,24 @@ class SqliteStore:
         )
         fresh = {(r[0], r[1]) for r in inserted}
         scores = await self._scores_of({a.user_id for a, _ in batch})
+        repeats = [a for a, _ in batch if (a.user_id, a.nonce) not in fresh]
+        first = await self._choices_of(repeats) if repeats else {}
         for attempt, future in batch:
             key = (attempt.user_id, attempt.nonce)
             counted = key in fresh
             fresh.discard(key)  # a repeat inside one batch counts once too
+            choice = attempt.choice if counted else first.get(key, attempt.choice)
             if not future.done():
-                future.set_result(Recorded(counted, scores.get(attempt.user_id, ())))
+                future.set_result(Recorded(counted, scores.get(attempt.user_id, ()), choice))
+
+    async def _choices_of(self, attempts: list[AttemptRecord]) -> dict[tuple[int, str], str]:
+        """The answers already recorded for repeated (user, nonce) pairs."""
+        marks = " OR ".join(["(user_id = ? AND nonce = ?)"] * len(attempts))
+        rows = await self.db.execute_fetchall(
+            f"SELECT user_id, nonce, choice FROM attempts WHERE {marks}",
+            [v for a in attempts for v in (a.user_id, a.nonce)],
+        )
+        return {(r[0], r[1]): r[2] for r in rows}
 
     async def _scores_of(self, user_ids: set[int]) -> dict[int, tuple[DomainScore, ...]]:
         marks = ", ".join("?" * len(user_ids))

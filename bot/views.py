@@ -210,3 +210,4 @@ class DailyReveal:
     counts: tuple[tuple[str, int], ...]
     answers: int
     references: tuple[str, ...]
+    message_ref: str | None = None  # the question's message, to reply under it

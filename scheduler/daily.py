@@ -33,7 +33,7 @@ class Publisher(Protocol):
     """What a platform adapter provides to post in its channels."""
 
     platform: str
-    rate_per_second: float
+    rate_per_second: float  # per bot, or per community when the publisher sets per_community
 
     async def post_question(
         self, channel: DailyChannel, post: DailyPost, card: QuestionCard
@@ -91,10 +91,7 @@ class DailyScheduler:
         self.publishers = dict(publishers)
         self.grace = grace
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.limiters = {
-            name: RateLimiter(p.rate_per_second, burst=max(1, int(p.rate_per_second)))
-            for name, p in self.publishers.items()
-        }
+        self.limiters: dict[tuple[str, str], RateLimiter] = {}
         # Bounds how many posts are in flight, so a fan-out never crowds out interactive answers.
         self.slots = asyncio.Semaphore(concurrency)
         self.scheduler: AsyncIOScheduler | None = None
@@ -205,7 +202,7 @@ class DailyScheduler:
         publisher = self.publishers[channel.platform]
         card = self.daily.card(post, channel.locale)
         try:
-            await self.limiters[channel.platform].acquire()
+            await self._limiter(channel).acquire()
             message_ref = await publisher.post_question(channel, post, card)
         except ChannelUnavailable as error:
             # Counts towards disabling the channel; fire() skips a disabled channel and the
@@ -223,6 +220,16 @@ class DailyScheduler:
         await self._reveal(channel)  # by default, yesterday's answer follows today's question
         return post
 
+    def _limiter(self, channel: DailyChannel) -> RateLimiter:
+        """One bucket per platform (Discord: per bot), or per community (Slack: per workspace)."""
+        publisher = self.publishers[channel.platform]
+        scope = channel.community if getattr(publisher, "per_community", False) else ""
+        key = (channel.platform, scope)
+        if key not in self.limiters:
+            rate = publisher.rate_per_second
+            self.limiters[key] = RateLimiter(rate, burst=max(1, int(rate)))
+        return self.limiters[key]
+
     async def reveal_due(self) -> None:
         for channel in await self.channels():
             await self._reveal(channel)
@@ -233,7 +240,10 @@ class DailyScheduler:
             if reveal is None:
                 continue
             try:
-                await self.limiters[channel.platform].acquire()
+                await self._limiter(channel).acquire()
                 await self.publishers[channel.platform].post_reveal(channel, reveal)
+            except ChannelUnavailable as error:
+                log.warning("reveal in %s:%s refused: %s", channel.platform, channel.channel, error)
             except Exception:
-                log.exception("reveal in %s:%s failed", channel.platform, channel.channel)
+                log.exception("reveal in %s:%s failed; retrying", channel.platform, channel.channel)
+                await self.daily.reveal_failed(post)

@@ -352,3 +352,57 @@ async def test_shutdown_lets_a_post_in_flight_finish_and_starts_no_new_one(
     stored = await daily.store.post(post.id)
     assert stored is not None and stored.status == "posted"
     assert await scheduler.post(channel, date(2026, 11, 28)) is None
+
+
+async def test_a_reveal_that_could_not_be_posted_is_retried(
+    service: StudyService, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    channel = await service.configure_daily("discord", "g", "c", "09:00", "Europe/Paris", "en", 30)
+    daily = DailyService(service)
+
+    class RevealFailsOnce(FakePublisher):
+        failed = False
+
+        async def post_reveal(self, channel: DailyChannel, reveal: DailyReveal) -> None:
+            if not self.failed:
+                self.failed = True
+                raise OSError("connection reset")
+            await super().post_reveal(channel, reveal)
+
+    publisher = RevealFailsOnce()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    post = await scheduler.post(channel, date(2026, 11, 27))
+    assert post is not None
+    clock.now += timedelta(minutes=31)
+    await scheduler.reveal_due()
+    assert publisher.reveals == []
+    await scheduler.reveal_due()
+    (reveal,) = publisher.reveals
+    assert reveal.message_ref == f"msg-{post.id}"
+
+
+async def test_rate_limits_are_per_bot_or_per_community(
+    service: StudyService, clock: Clock
+) -> None:
+    per_bot, per_workspace = FakePublisher(), FakePublisher()
+    per_workspace.platform = "slack"
+    per_workspace.per_community = True  # type: ignore[attr-defined]
+    scheduler = DailyScheduler(
+        DailyService(service), {"discord": per_bot, "slack": per_workspace}, clock=clock
+    )
+    channels = [
+        DailyChannel(n, platform, community, f"c{n}", "09:00", "UTC", "en", True, None, 0)
+        for n, (platform, community) in enumerate(
+            [
+                ("discord", "g1"),
+                ("discord", "g2"),
+                ("slack", "T1"),
+                ("slack", "T2"),
+                ("slack", "T1"),
+            ]
+        )
+    ]
+    buckets = [scheduler._limiter(c) for c in channels]
+    assert buckets[0] is buckets[1]
+    assert buckets[2] is buckets[4] and buckets[2] is not buckets[3]

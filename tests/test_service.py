@@ -146,3 +146,14 @@ async def test_language_choice_is_remembered(service: StudyService) -> None:
     assert await service.locale(ANA, "fr-FR") == "fr"
     await service.set_locale(ANA, "en")
     assert await service.locale(ANA, "fr-FR") == "en"
+
+
+async def test_a_repeat_shows_the_answer_that_counted(service: StudyService) -> None:
+    card = await service.next_question(ANA, "en", domain=2)
+    q = service.question(card.question_id)
+    wrong = next(x for x in q.letters if x not in q.answer)
+    right = sorted(q.answer)
+    first = await service.answer(ANA, card.question_id, card.token, wrong, "en")
+    again = await service.answer(ANA, card.question_id, card.token, right, "en")
+    assert not first.correct and not again.counted
+    assert not again.correct and again.chosen == (wrong,)
