@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 
 from aiohttp import web
@@ -17,6 +16,8 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.health import Probes, PrometheusEvents, database_probe, serve_health
+from adapters.lifecycle import install_shutdown
 from adapters.slack_daily_post import SlackPublisher, daily_buttons
 from adapters.slack_handlers import register, register_fallbacks
 from adapters.slack_members import PLATFORM
@@ -113,9 +114,8 @@ async def _serve_http(
 
 
 async def _serve_socket(
-    app: AsyncApp, app_token: str, stop: asyncio.Event, ready: asyncio.Event
+    handler: AsyncSocketModeHandler, stop: asyncio.Event, ready: asyncio.Event
 ) -> None:
-    handler = AsyncSocketModeHandler(app, app_token)
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack Socket Mode connected")
@@ -123,21 +123,6 @@ async def _serve_socket(
         await stop.wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-@contextlib.contextmanager
-def _stop_on_sigterm(stop: asyncio.Event) -> Iterator[None]:
-    # `docker stop` sends SIGTERM: stop cleanly so queued answers are committed.
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-    except (NotImplementedError, RuntimeError, ValueError):
-        yield  # not the main thread, or no signals on this platform
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def serve(
@@ -156,10 +141,14 @@ async def serve(
     socket connected); `extensions` add listeners, as in `build_app`."""
     settings.require("slack_bot_token", "slack_signing_secret" if http else "slack_app_token")
     stop = stop or asyncio.Event()
-    with _stop_on_sigterm(stop):
+    # `docker stop` sends SIGTERM, Ctrl-C SIGINT: stop cleanly so queued answers are committed.
+    shutdown = install_shutdown(asyncio.get_running_loop(), stop.set)
+    try:
         return await _serve(
             settings, content, http, host, port, stop, ready or asyncio.Event(), tuple(extensions)
         )
+    finally:
+        shutdown.remove()
 
 
 async def _start_daily(scheduler: DailyScheduler, ready: asyncio.Event) -> None:
@@ -194,9 +183,11 @@ async def _serve(
 ) -> int:
     assert settings.slack_bot_token is not None
     store = await open_store(settings.db_path)
+    health = None
     try:
         secret = settings.slack_signing_secret.reveal() if settings.slack_signing_secret else ""
-        daily = DailyService(StudyService(content, store))
+        events = PrometheusEvents()
+        daily = DailyService(StudyService(content, store, events=events))
         app = build_app(
             daily.study,
             token=settings.slack_bot_token.reveal(),
@@ -210,19 +201,43 @@ async def _serve(
             grace=timedelta(hours=settings.daily_grace_hours),
             clock=daily.study.clock,
         )
+        socket = None
+        if not http:
+            if settings.slack_app_token is None:
+                raise ConfigError("SLACK_APP_TOKEN is not set")
+            socket = AsyncSocketModeHandler(app, settings.slack_app_token.reveal())
+        probes = Probes(
+            database=database_probe(store),
+            platform=_connected(socket, ready),
+            scheduler=lambda: scheduler.running,
+        )
+        health = await serve_health(settings, probes, events)
         starting = asyncio.create_task(_start_daily(scheduler, ready))
         try:
-            if http:
+            if socket is None:
                 await _serve_http(app, secret, host, port, stop, ready)
-            elif settings.slack_app_token is not None:
-                await _serve_socket(app, settings.slack_app_token.reveal(), stop, ready)
             else:
-                raise ConfigError("SLACK_APP_TOKEN is not set")
+                await _serve_socket(socket, stop, ready)
         finally:
             await _stop_daily(scheduler, starting)
     finally:
+        if health is not None:
+            await health.close()
         await store.close()
     return 0
+
+
+def _connected(
+    socket: AsyncSocketModeHandler | None, ready: asyncio.Event
+) -> Callable[[], Awaitable[bool]]:
+    """The health probe for the platform: the socket is connected, or HTTP is listening."""
+
+    async def probe() -> bool:
+        if socket is None:
+            return ready.is_set()
+        return ready.is_set() and bool(await socket.client.is_connected())
+
+    return probe
 
 
 def run_slack(settings: Settings, content: Content, *, http: bool, port: int) -> int:

@@ -262,7 +262,7 @@ def _answer(daily: DailyService) -> Callable[..., Awaitable[None]]:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, daily.study.events):
             member = await member_session(daily.study, client, context)
             post_id, letter = decode_value(action.get("value"))
             choice = letter or checked_letters(body.get("state"))

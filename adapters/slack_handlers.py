@@ -118,7 +118,8 @@ def _command(service: StudyService, work: Command) -> Callable[..., Awaitable[No
         body: dict[str, Any],
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, service.events):
+            service.events.command("slack", str(command.get("command")))
             name = str(command.get("user_name", ""))
             member = await member_session(service, client, context, name)
             args = str(command.get("text") or "").split()
@@ -136,7 +137,7 @@ def _unknown_command(service: StudyService) -> Callable[..., Awaitable[None]]:
         body: dict[str, Any],
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, service.events):
             name = str(command.get("command"))[:40]
             log.warning("no listener for command %r", name)
             await member_session(service, client, context)
@@ -155,7 +156,7 @@ def _answer(service: StudyService) -> Callable[..., Awaitable[None]]:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, service.events):
             pick = Pick.decode(action.get("value"))
             member = await member_session(service, client, context)
             choice = pick.letter or checked_letters(body.get("state"))
@@ -177,7 +178,7 @@ def _next(service: StudyService) -> Callable[..., Awaitable[None]]:
         body: dict[str, Any],
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, service.events):
             scope = parse_scope(str(action.get("value") or ""))
             member = await member_session(service, client, context)
             card = await service.next_question(member.ref, member.locale, scope)
@@ -200,7 +201,7 @@ def _unknown_action(service: StudyService) -> Callable[..., Awaitable[None]]:
         body: dict[str, Any],
     ) -> None:
         await ack()
-        async with errors_to_member(context, body):
+        async with errors_to_member(context, body, service.events):
             log.warning("no listener for action %r", str((action or {}).get("action_id"))[:60])
             await member_session(service, client, context)
             raise StudyBotError("slack.stale_button")

@@ -15,6 +15,7 @@ from slack_bolt.response import BoltResponse
 
 from adapters.slack_mrkdwn import Block, section, tmd
 from bot.errors import StudyBotError
+from bot.events import Events
 from bot.i18n import CATALOGS, DEFAULT_LOCALE
 
 __all__ = ["Reply", "error_text", "errors_to_member", "on_error", "send"]
@@ -97,7 +98,9 @@ def _kind(body: Any) -> str:
 
 
 @asynccontextmanager
-async def errors_to_member(context: AsyncBoltContext, body: Any) -> AsyncIterator[None]:
+async def errors_to_member(
+    context: AsyncBoltContext, body: Any, events: Events
+) -> AsyncIterator[None]:
     """Wrap a listener's work after `ack()`: an error is told to the member here.
 
     Not raised to bolt: its asyncio runner polls for the ack every 10 ms and clears it when a
@@ -107,4 +110,5 @@ async def errors_to_member(context: AsyncBoltContext, body: Any) -> AsyncIterato
     try:
         yield
     except Exception as error:
+        events.error("slack", type(error).__name__)
         await on_error(error, context, body, None)

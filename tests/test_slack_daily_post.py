@@ -472,12 +472,15 @@ class Served:
 
 
 @asynccontextmanager
-async def served(tmp_path: Path, content: Content, slack: FakeSlack) -> AsyncIterator[Served]:
+async def served(
+    tmp_path: Path, content: Content, slack: FakeSlack, health_port: int | None = None
+) -> AsyncIterator[Served]:
     """A configured channel whose question is due (00:00 UTC today, within a 24-hour grace
     window whatever the time of day), and the bot serving it."""
     config = Settings(
         db_path=str(tmp_path / "serve.db"), slack_bot_token=Secret("xoxb-test"),
         slack_signing_secret=Secret(SECRET), slack_api_url=slack.api_url, daily_grace_hours=24,
+        health_port=health_port,
     )  # fmt: skip
     store = await open_store(config.db_path)
     await StudyService(content, store).configure_daily("slack", TEAM, "C0DAILY", "00:00", "UTC")
@@ -540,3 +543,22 @@ async def test_a_tampered_quiz_button_gets_one_line_in_production_mode(
         await asyncio.sleep(0.2)
         assert len(slack.responses) == 1
     assert "didn't call ack" not in caplog.text and "no listener for action" not in caplog.text
+
+
+async def test_serve_reports_health_and_metrics(
+    tmp_path: Path, content: Content, slack: FakeSlack
+) -> None:
+    port = free_port()
+    async with served(tmp_path, content, slack, health_port=port) as bot:
+        command = slash_command("/progress", "", user="U0ANA", response_url=slack.response_url())
+        assert await bot.send(form(command)) == 200
+        await slack.wait_for(lambda: bool(slack.responses))
+        await bot.until_posted()
+        async with bot.http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+            health = await resp.json()
+            assert resp.status == 200, health
+        async with bot.http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+            metrics = await resp.text()
+    assert health["checks"]["platform"] == "ok" and health["checks"]["scheduler"] == "ok"
+    assert 'studybot_commands_total{command="/progress",platform="slack"} 1.0' in metrics
+    assert 'studybot_daily_posts_total{outcome="ok",platform="slack"} 1.0' in metrics
