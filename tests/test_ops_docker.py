@@ -89,7 +89,8 @@ def test_the_build_context_lets_in_what_the_package_needs_and_no_secret() -> Non
     allowed = {r[1:].rstrip("/") for r in rules if r.startswith("!")}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     tool = project["tool"]["setuptools"]
-    needed = {tool["package-dir"].get(p, p) for p in tool["packages"]}
+    tops = {p.split(".")[0] for p in tool["packages"]}
+    needed = {tool["package-dir"].get(top, top) for top in tops}
     needed |= {"pyproject.toml", project["project"]["readme"]}
     assert needed <= allowed
     assert not allowed & {".env", ".venv", ".git", "data", "tests", ".helpers"}
