@@ -142,7 +142,10 @@ class ConsoleSession:
 
     async def leaderboard(self, args: list[str]) -> str:
         period = next((a.lower() for a in args if a.lower() in ("week", "all")), "all")
-        domain = parse_domain(next((a for a in args if a.lower() not in ("week", "all")), None))
+        others = [a for a in args if a.lower() not in ("week", "all")]
+        if any(not a.isdigit() for a in others):
+            raise InvalidAnswer("error.bad_period")  # `/leaderboard weekly`: a period, misspelt
+        domain = parse_domain(others[0] if others else None)
         board = await self.service.leaderboard(self.ref, self.locale, domain, period)
         return render_leaderboard(board)
 

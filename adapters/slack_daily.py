@@ -66,7 +66,9 @@ async def _configure(
         channel,
         post_time=post_time or (current.post_time if current else DEFAULT_TIME),
         timezone=timezone or (current.timezone if current else DEFAULT_TIMEZONE),
-        locale=m.locale,
+        # The channel keeps its language: an admin who reads French changing the time must
+        # not switch an English channel's posts to French.
+        locale=current.locale if current else m.locale,
         reveal_after_minutes=current.reveal_after_minutes if current else None,
     )
 

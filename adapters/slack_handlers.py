@@ -79,7 +79,10 @@ async def leaderboard(
     service: StudyService, m: Member, args: list[str], cmd: dict[str, Any]
 ) -> Reply:
     period = next((a.lower() for a in args if a.lower() in PERIODS), "all")
-    domain = _domain(next((a for a in args if a.lower() not in PERIODS), None))
+    others = [a for a in args if a.lower() not in PERIODS]
+    if any(not a.lower().lstrip("d").isdigit() for a in others):
+        raise InvalidAnswer("error.bad_period")  # `/leaderboard weekly`: a period, misspelt
+    domain = _domain(others[0] if others else None)
     board = await service.leaderboard(m.ref, m.locale, domain, period)
     return Reply(escape(leaderboard_title(board)), leaderboard_blocks(board))
 

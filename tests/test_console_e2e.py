@@ -44,7 +44,8 @@ def test_a_piped_session_quizzes_answers_and_exits_zero(tmp_path: Path) -> None:
 def test_french_everywhere_and_hints_never_tracebacks(tmp_path: Path) -> None:
     out = console(
         tmp_path / "fr.db",
-        "/quiz 1\nA\n/bogus\nA\nnext\n/lesson quantum\n/leaderboard 7\n/help\n/quit\n/progress\n",
+        "/quiz 1\nA\n/bogus\nA\nnext\n/lesson quantum\n/leaderboard 7\n/leaderboard weekly\n"
+        "/help\n/quit\n/progress\n",
         "--lang",
         "fr",
     )
@@ -54,6 +55,7 @@ def test_french_everywhere_and_hints_never_tracebacks(tmp_path: Path) -> None:
     assert "Commande inconnue : /bogus" in text
     assert "Aucune leçon ne correspond à quantum" in text
     assert "Le domaine doit être 1, 2, 3 ou 4." in text
+    assert "La période doit être week ou all." in text
     assert "/progress    vos scores par domaine" in text
     assert text.rstrip().endswith("À bientôt ! Votre progression est enregistrée.")
     assert "Progression de" not in text  # nothing after /quit

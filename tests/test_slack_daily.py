@@ -80,3 +80,17 @@ def test_channel_references() -> None:
     for raw, here in [(None, "D0DIRECT"), ("<@U0ANA>", None), ("general", None)]:
         with pytest.raises(StudyBotError):
             parse_channel(raw, here)
+
+
+async def test_a_change_by_an_admin_of_another_language_keeps_the_channels_language(
+    bot: Bot, service: StudyService
+) -> None:
+    await bot.command("/daily-settings", "channel <#C0DAILY|daily>", user="U0ADA")  # English
+    await bot.command("/daily-settings", "time 8:00 <#C0DAILY|daily>", user="U0OWN")  # French
+    (channel,) = await service.daily_channels("slack", TEAM)
+    assert (channel.post_time, channel.locale) == ("08:00", "en")
+
+
+async def test_a_misspelt_leaderboard_period_is_named(bot: Bot) -> None:
+    reply = await bot.command("/leaderboard", "weekly", user="U0ANA")
+    assert texts(reply) == "Period must be week or all."
