@@ -536,12 +536,11 @@ async def test_a_tampered_quiz_button_gets_one_line_in_production_mode(
     tmp_path: Path, content: Content, slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     # An error raised within bolt's 10 ms ack poll used to read as "no ack": the click fell
-    # through to the catch-all 3 s later and the member got two error lines.
+    # through to the catch-all 3 s later, Slack got a 404 (click() asserts a 200) and the
+    # member two error lines.
     async with served(tmp_path, content, slack) as bot:
         reply = await bot.click("sb.answer.A", "garbage")
         assert texts(reply).startswith("This button no longer works.")
-        await asyncio.sleep(0.2)
-        assert len(slack.responses) == 1
     assert "didn't call ack" not in caplog.text and "no listener for action" not in caplog.text
 
 
