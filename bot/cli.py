@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import os
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
@@ -285,3 +286,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:  # a second Ctrl-C while stopping: stop now
         return 130
+    except sqlite3.DatabaseError as e:
+        print(f"studybot: the database (STUDYBOT_DB) cannot be used: {e}", file=sys.stderr)
+        return 1
+    except Exception:
+        # Through logging, so the redaction filter keeps tokens out of the traceback.
+        log.exception("studybot stopped on an unexpected error")
+        return 1

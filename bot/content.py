@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +24,6 @@ __all__ = [
     "Task",
     "Text",
     "default_content_dir",
-    "iter_tasks",
     "load_content",
 ]
 
@@ -211,28 +210,36 @@ def _references(raw: Any, file: str, item: str, node: Any, problems: _Problems) 
     return tuple(str(r) for r in refs)
 
 
+def _domain(raw: Any, file: str, problems: _Problems) -> Domain | None:
+    if not isinstance(raw, Mapping):
+        problems.add(file, None, "-", "domains", "each domain must be a mapping")
+        return None
+    item = f"domain {raw.get('id')}"
+    did, weight = raw.get("id"), raw.get("weight")
+    if not isinstance(did, int) or not isinstance(weight, int):
+        problems.add(file, raw, item, "id/weight", "id and weight must be whole numbers")
+        return None
+    tasks = []
+    for t in raw.get("tasks") or []:
+        if not isinstance(t, Mapping) or not isinstance(t.get("id"), str):
+            problems.add(file, raw, item, "tasks", 'each task needs an id such as "1.1"')
+            continue
+        tasks.append(Task(t["id"], did, _text(t.get("name"), file, item, "name", problems, t)))
+    name = _text(raw.get("name"), file, item, "name", problems, raw)
+    return Domain(did, weight, name, tuple(tasks))
+
+
 def _load_domains(root: Path, problems: _Problems) -> tuple[tuple[Domain, ...], str]:
     file = "domains.yaml"
     raw = _read_yaml(root / file, root, problems)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("domains"), list):
         problems.add(file, raw, "-", "domains", "missing list of domains")
         return (), ""
-    domains = []
-    for d in raw["domains"]:
-        item = f"domain {d.get('id')}"
-        tasks = tuple(
-            Task(
-                str(t.get("id")),
-                int(d.get("id", 0)),
-                _text(t.get("name"), file, item, "name", problems, t),
-            )
-            for t in d.get("tasks") or []
-        )
-        name = _text(d.get("name"), file, item, "name", problems, d)
-        domains.append(Domain(int(d.get("id", 0)), int(d.get("weight", 0)), name, tasks))
+    found = (_domain(d, file, problems) for d in raw["domains"])
+    domains = tuple(d for d in found if d is not None)
     if sum(d.weight for d in domains) != 100:
         problems.add(file, raw, "-", "weight", "domain weights must add up to 100")
-    return tuple(domains), str(raw.get("guide", ""))
+    return domains, str(raw.get("guide", ""))
 
 
 def _stem_choose(stem_en: str) -> int:
@@ -420,8 +427,3 @@ def load_content(root: Path | None = None) -> Content:
         raise ContentError(problems.lines)
     log.info("content loaded: %d questions, %d lessons", len(questions), len(lessons))
     return Content(domains=domains, questions=questions, lessons=lessons, guide=guide)
-
-
-def iter_tasks(content: Content) -> Iterator[Task]:
-    for d in content.domains:
-        yield from d.tasks

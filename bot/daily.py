@@ -134,8 +134,9 @@ class DailyService:
         feedback = await self.study.answer(
             ref, post.question_id, post.token, choice, locale, source="daily"
         )
-        if feedback.counted:
-            await self._extend_streak(ref, post)
+        # Also on a repeat: the streak write follows the answer's commit, and a retry after a
+        # crash between the two must still extend it (extending twice a day changes nothing).
+        await self._extend_streak(ref, post)
         return feedback
 
     async def _extend_streak(self, ref: UserRef, post: DailyPost) -> None:
@@ -147,6 +148,8 @@ class DailyService:
             return  # only answering on the day itself keeps a streak going
         user = await self.study.store.user(ref)
         streak, last, _ = await self.store.streak(user.id)
+        if last is not None and last > post.local_date:
+            return  # a channel further west is still on an earlier date: keep the newer day
         day = date.fromisoformat(post.local_date)
         await self.store.set_streak(
             user.id, next_streak(streak, last, day), post.local_date, channel.timezone

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -306,6 +307,8 @@ class SqliteStore:
             key = (attempt.user_id, attempt.nonce)
             counted = key in fresh
             fresh.discard(key)  # a repeat inside one batch counts once too
+            if counted:
+                first[key] = attempt.choice
             choice = attempt.choice if counted else first.get(key, attempt.choice)
             if not future.done():
                 future.set_result(Recorded(counted, scores.get(attempt.user_id, ()), choice))
@@ -405,7 +408,8 @@ class SqliteStore:
         for connection in (self.checkpointer, self.reader):
             if connection is not None:
                 await connection.close()
-        await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Closing the last connection checkpoints and removes the WAL without waiting on
+        # other processes' readers (an explicit checkpoint would wait out busy_timeout).
         await self.db.close()
 
 
@@ -414,16 +418,39 @@ def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:
         future.set_exception(error)
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (a trigger's body keeps its inner semicolons)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [s for s in statements if s.strip(" ;\n")]
+
+
+async def _version(db: aiosqlite.Connection) -> int:
+    rows = await db.execute_fetchall("PRAGMA user_version")
+    return int(next(iter(rows))[0])
+
+
 async def _migrate(db: aiosqlite.Connection) -> None:
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    version = row[0] if row else 0
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # executescript commits first, so the step runs as its own BEGIN IMMEDIATE ... COMMIT.
-        await db.executescript(
-            f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
-        )
-        log.info("database migrated to version %d", number)
+    for number, script in enumerate(MIGRATIONS, start=1):
+        if await _version(db) >= number:
+            continue
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            # Read again under the write lock: another process starting on the same new file
+            # (two bots on one fresh volume) may have just applied this step.
+            if await _version(db) < number:
+                for statement in _statements(script):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {number}")
+                log.info("database migrated to version %d", number)
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
@@ -437,7 +464,11 @@ async def _connect(path: Path) -> aiosqlite.Connection:
         "PRAGMA foreign_keys = ON",
         f"PRAGMA cache_size = -{CACHE_KIB}",
     ):
-        await db.execute(pragma)
+        try:
+            await db.execute(pragma)
+        except BaseException:  # e.g. "file is not a database": free the worker thread
+            await db.close()
+            raise
     return db
 
 
@@ -449,12 +480,21 @@ async def open_store(path: str | Path, background_checkpoints: bool = True) -> S
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = await _connect(path)
-    await _migrate(db)
-    checkpointer = None
-    if background_checkpoints:
-        await db.execute("PRAGMA wal_autocheckpoint = 0")
-        checkpointer = await _connect(path)
-    store = SqliteStore(db, await _connect(path), checkpointer)
+    opened: list[aiosqlite.Connection] = []
+    try:
+        opened.append(await _connect(path))
+        db = opened[0]
+        await _migrate(db)
+        if background_checkpoints:
+            await db.execute("PRAGMA wal_autocheckpoint = 0")
+            opened.append(await _connect(path))
+        opened.append(await _connect(path))
+    except BaseException:
+        # An open connection's worker thread would keep a failed process alive for ever.
+        for connection in opened:
+            await connection.close()
+        raise
+    checkpointer = opened[1] if background_checkpoints else None
+    store = SqliteStore(db, opened[-1], checkpointer)
     store.start_checkpoints()
     return store

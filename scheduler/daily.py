@@ -8,9 +8,10 @@ missed while the bot was down is made once at start-up if it is still within the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -20,11 +21,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.daily import DailyService, scheduled_at
-from bot.errors import ChannelUnavailable
+from bot.errors import ChannelUnavailable, NotFound
 from bot.localtime import local_date
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard
 
-__all__ = ["DailyScheduler", "Publisher", "RateLimiter", "trigger_for"]
+__all__ = ["DailyScheduler", "Publisher", "RateLimiter", "latest_slot", "trigger_for"]
 
 log = logging.getLogger(__name__)
 
@@ -157,43 +158,56 @@ class DailyScheduler:
             self._jobs[channel.id] = key
 
     async def fire(self, channel_id: int) -> None:
-        """The cron job: post today's question in one channel."""
+        """The cron job: post the question of the slot that just came due in one channel."""
         channel = await self.daily.store.channel(channel_id)
         if channel is None or not channel.enabled:
             return
-        await self.post(channel, local_date(self.clock(), channel.timezone))
+        day, _ = latest_slot(channel, self.clock())  # a run delayed past midnight keeps its date
+        await self.post(channel, day)
 
     async def catch_up(self) -> None:
-        """Make today's due posts that are missing, if still within the grace window, once."""
+        """Make missing due posts that are still within the grace window, once each."""
         now = self.clock()
         for channel in await self.channels():
-            day = local_date(now, channel.timezone)
-            due = scheduled_at(channel, day)
-            if due > now or await self.daily.store.post_for(channel.id, day.isoformat()):
-                continue
-            if now - due <= self.grace:
-                await self.post(channel, day)
-            elif (channel.id, day) not in self._skipped:
-                self._skipped.add((channel.id, day))
-                log.warning(
-                    "daily post for %s:%s on %s skipped: %s late, past the %s grace window",
-                    channel.platform, channel.channel, day, now - due, self.grace,
-                )  # fmt: skip
+            try:
+                await self._catch_up(channel, now)
+            except Exception:  # one channel's trouble must not hold up the others
+                log.exception("catch-up for %s:%s failed", channel.platform, channel.channel)
         await self.reveal_due()
+
+    async def _catch_up(self, channel: DailyChannel, now: datetime) -> None:
+        day, due = latest_slot(channel, now)
+        if await self.daily.store.post_for(channel.id, day.isoformat()):
+            return
+        if now - due <= self.grace:
+            await self.post(channel, day)
+        elif (channel.id, day) not in self._skipped:
+            self._skipped.add((channel.id, day))
+            log.warning(
+                "daily post for %s:%s on %s skipped: %s late, past the %s grace window",
+                channel.platform, channel.channel, day, now - due, self.grace,
+            )  # fmt: skip
+
+    @contextlib.asynccontextmanager
+    async def _busy(self) -> AsyncIterator[None]:
+        """Counts work that shutdown waits for (posts and reveals)."""
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
 
     async def post(self, channel: DailyChannel, day: date) -> DailyPost | None:
         """Claim, publish, then reveal what is due; returns the post if this process made it."""
         if self._stopping:
             return None
-        self._in_flight += 1
-        self._idle.clear()
-        try:
-            async with self.slots:
-                return await self._post(channel, day)
-        finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.set()
+        async with self._busy(), self.slots:
+            if self._stopping:  # asked to stop while this post waited for a slot
+                return None
+            return await self._post(channel, day)
 
     async def _post(self, channel: DailyChannel, day: date) -> DailyPost | None:
         post = await self.daily.prepare(channel, day)
@@ -236,14 +250,36 @@ class DailyScheduler:
 
     async def _reveal(self, channel: DailyChannel) -> None:
         for post in await self.daily.due_reveals(channel, self.clock()):
+            if self._stopping:
+                return
+            async with self._busy():
+                await self._reveal_one(channel, post)
+
+    async def _reveal_one(self, channel: DailyChannel, post: DailyPost) -> None:
+        where = f"{channel.platform}:{channel.channel}"
+        try:
             reveal = await self.daily.reveal(post, channel.locale)
             if reveal is None:
-                continue
-            try:
-                await self._limiter(channel).acquire()
-                await self.publishers[channel.platform].post_reveal(channel, reveal)
-            except ChannelUnavailable as error:
-                log.warning("reveal in %s:%s refused: %s", channel.platform, channel.channel, error)
-            except Exception:
-                log.exception("reveal in %s:%s failed; retrying", channel.platform, channel.channel)
-                await self.daily.reveal_failed(post)
+                return
+            await self._limiter(channel).acquire()
+            await self.publishers[channel.platform].post_reveal(channel, reveal)
+        except (ChannelUnavailable, NotFound) as error:  # for good: retrying cannot help
+            log.warning("reveal of post %d in %s given up: %s", post.id, where, error)
+        except Exception:
+            log.exception("reveal of post %d in %s failed; retrying", post.id, where)
+            await self.daily.reveal_failed(post)
+
+
+def latest_slot(channel: DailyChannel, now: datetime) -> tuple[date, datetime]:
+    """The local date and UTC time of the channel's latest post time at or before `now`.
+
+    Yesterday's slot when today's has not come yet: a post due at 22:30 and missed until
+    00:30 is two hours late, not a day early.
+    """
+    today = local_date(now, channel.timezone)
+    for day in (today, today - timedelta(days=1)):
+        due = scheduled_at(channel, day)
+        if due <= now:
+            return day, due
+    day = today - timedelta(days=2)  # a DST jump can push yesterday's wall time forward
+    return day, scheduled_at(channel, day)

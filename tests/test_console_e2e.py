@@ -159,3 +159,13 @@ def test_choose_two_needs_two_letters(tmp_path: Path) -> None:
         proc.kill()
     con = sqlite3.connect(tmp_path / "m.db")
     assert con.execute("SELECT count(DISTINCT question_id) FROM attempts").fetchone() == (2,)
+
+
+def test_a_database_that_is_not_sqlite_gets_one_line_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("not sqlite")
+    out = console(bad, "/quiz\n")
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "studybot: the database (STUDYBOT_DB) cannot be used: file is not a database"
+    ]

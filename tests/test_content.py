@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -165,3 +166,21 @@ def test_question_ids_fit_in_button_ids(content_dir: Path) -> None:
     long_id = "d1.1-" + "x" * 44
     edit_question(content_dir, "1.1", 0, {"id": long_id})
     assert any(f"{long_id}: id: longer than 48 characters" in p for p in problems(content_dir))
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["domains"][0].update(weight="heavy"), "domain 1: id/weight: id and weight"),
+        (lambda d: d["domains"].append("oops"), "domains: each domain must be a mapping"),
+        (lambda d: d["domains"][1]["tasks"].append(7), "domain 2: tasks: each task needs an id"),
+    ],
+)
+def test_a_broken_domains_file_gets_a_line_not_a_traceback(
+    content_dir: Path, edit: Any, expected: str
+) -> None:
+    path = content_dir / "domains.yaml"
+    data = yaml.safe_load(path.read_text())
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert any(expected in p for p in problems(content_dir))

@@ -18,7 +18,7 @@ from bot.service import StudyService
 from bot.store import SqliteStore, open_store
 from bot.streaks import current_streak, next_streak
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
-from scheduler.daily import DailyScheduler, trigger_for
+from scheduler.daily import DailyScheduler, latest_slot, trigger_for
 from tests.conftest import Clock
 
 
@@ -406,3 +406,59 @@ async def test_rate_limits_are_per_bot_or_per_community(
     buckets = [scheduler._limiter(c) for c in channels]
     assert buckets[0] is buckets[1]
     assert buckets[2] is buckets[4] and buckets[2] is not buckets[3]
+
+
+async def test_a_post_missed_just_before_local_midnight_is_made_after_it_under_its_own_date(
+    service: StudyService, clock: Clock
+) -> None:
+    channel = await service.configure_daily("discord", "g", "c", "22:30", "Europe/Paris", "en")
+    # 22:30 in Paris on 27 Nov is 21:30 UTC; the bot comes back at 00:30 Paris time, 28 Nov.
+    clock.now = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(DailyService(service), {"discord": publisher}, clock=clock)
+    await scheduler.catch_up()
+    assert len(publisher.questions) == 1
+    assert await DailyService(service).store.post_for(channel.id, "2026-11-27") is not None
+    assert latest_slot(channel, clock.now) == (
+        date(2026, 11, 27),
+        datetime(2026, 11, 27, 21, 30, tzinfo=UTC),
+    )
+    await scheduler.fire(channel.id)  # a cron run delayed past midnight keeps its date too
+    assert len(publisher.questions) == 1
+
+
+async def test_a_streak_never_goes_back_to_an_earlier_date_in_a_channel_further_west(
+    service: StudyService, clock: Clock
+) -> None:
+    tokyo = await service.configure_daily("discord", "g", "tokyo", "09:00", "Asia/Tokyo", "en")
+    new_york = await service.configure_daily(
+        "discord", "g", "ny", "09:00", "America/New_York", "en"
+    )
+    daily = DailyService(service)
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    ana = UserRef("discord", "g", "ana", "Ana")
+    clock.now = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)  # 09:30 on the 26th in New York
+    west = await scheduler.post(new_york, date(2026, 11, 26))
+    clock.now = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)  # 09:30 on the 27th in Tokyo
+    east = await scheduler.post(tokyo, date(2026, 11, 27))
+    assert east is not None and west is not None
+    await daily.answer(ana, east.id, sorted(service.question(east.question_id).answer), "en")
+    # Still the 26th in New York: answering its post on its day must not set the streak back.
+    await daily.answer(ana, west.id, sorted(service.question(west.question_id).answer), "en")
+    user = await service.store.user(ana)
+    assert await daily.store.streak(user.id) == (1, "2026-11-27", "Asia/Tokyo")
+
+
+async def test_a_double_click_in_one_batch_shows_the_answer_that_counted(
+    service: StudyService,
+) -> None:
+    card = await service.next_question(UserRef("discord", "g", "bo", "Bo"), "en", domain=2)
+    q = service.question(card.question_id)
+    wrong = next(x for x in q.letters if x not in q.answer)
+    bo = UserRef("discord", "g", "bo", "Bo")
+    first, second = await asyncio.gather(
+        service.answer(bo, card.question_id, card.token, wrong, "en"),
+        service.answer(bo, card.question_id, card.token, sorted(q.answer), "en"),
+    )
+    assert first.counted and not second.counted
+    assert second.chosen == (wrong,) and not second.correct

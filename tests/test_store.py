@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.store import AttemptRecord, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
@@ -155,3 +156,27 @@ async def test_a_bad_row_does_not_fail_the_answers_batched_with_it(store: Sqlite
     )
     assert [type(r).__name__ for r in results] == ["Recorded", "IntegrityError", "Recorded"]
     assert all(r.counted for r in results if not isinstance(r, Exception))
+
+
+async def test_two_processes_starting_on_a_new_file_migrate_it_once(tmp_path: Path) -> None:
+    for n in range(10):
+        path = tmp_path / f"fresh{n}.db"
+        stores = await asyncio.gather(open_store(path), open_store(path))
+        versions = [await s.db.execute_fetchall("PRAGMA user_version") for s in stores]
+        for s in stores:
+            await s.close()
+        assert {next(iter(v))[0] for v in versions} == {2}
+
+
+async def test_a_file_that_is_not_a_database_fails_fast_and_leaves_no_thread(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+    import threading
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are my notes, not a database\n")
+    before = threading.active_count()
+    with pytest.raises(sqlite3.DatabaseError):
+        await open_store(bad)
+    assert threading.active_count() == before
