@@ -24,7 +24,7 @@ from bot.content import Content, load_content
 from bot.daily import DailyService
 from bot.localtime import local_date
 from bot.service import StudyService, week_key
-from bot.store import open_store
+from bot.store import CACHE_KIB, open_store
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
 from scheduler.daily import DailyScheduler
 
@@ -247,6 +247,7 @@ async def baseline(path: Path, workers: int, seconds: float) -> float:
         "synchronous = NORMAL",
         "busy_timeout = 5000",
         "foreign_keys = ON",
+        f"cache_size = -{CACHE_KIB}",
     ):
         await db.execute(f"PRAGMA {pragma}")
     await db.execute(
