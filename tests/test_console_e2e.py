@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import FIXTURE_CONTENT
+from tests.ops_support import read_until
 
 STUDYBOT = str(Path(sys.executable).parent / "studybot")
 
@@ -80,16 +81,6 @@ def test_database_path_from_environment(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert db.exists()
-
-
-def read_until(proc: subprocess.Popen[str], marker: str) -> str:
-    seen = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        seen.append(line)
-        if marker in line:
-            return "".join(seen)
-    raise AssertionError(f"{marker!r} never came: {''.join(seen)}")
 
 
 def test_an_acknowledged_answer_survives_sigkill(tmp_path: Path) -> None:
