@@ -457,10 +457,12 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     # WAL + synchronous=NORMAL: a committed answer survives a killed process; only a power cut
     # can lose the last few transactions, which is the usual trade for a chat bot.
+    # busy_timeout first: a second process opening the same new file waits for the first
+    # one's switch to WAL and its migration instead of failing with "database is locked".
     for pragma in (
+        "PRAGMA busy_timeout = 5000",
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
-        "PRAGMA busy_timeout = 5000",
         "PRAGMA foreign_keys = ON",
         f"PRAGMA cache_size = -{CACHE_KIB}",
     ):
