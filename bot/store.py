@@ -459,19 +459,33 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     # can lose the last few transactions, which is the usual trade for a chat bot.
     # busy_timeout first: a second process opening the same new file waits for the first
     # one's switch to WAL and its migration instead of failing with "database is locked".
-    for pragma in (
-        "PRAGMA busy_timeout = 5000",
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
-        "PRAGMA foreign_keys = ON",
-        f"PRAGMA cache_size = -{CACHE_KIB}",
-    ):
-        try:
+    try:
+        await db.execute("PRAGMA busy_timeout = 5000")
+        await _switch_to_wal(db)
+        for pragma in (
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            f"PRAGMA cache_size = -{CACHE_KIB}",
+        ):
             await db.execute(pragma)
-        except BaseException:  # e.g. "file is not a database": free the worker thread
-            await db.close()
-            raise
+    except BaseException:  # e.g. "file is not a database": free the worker thread
+        await db.close()
+        raise
     return db
+
+
+async def _switch_to_wal(db: aiosqlite.Connection) -> None:
+    # Two processes switching one new file to WAL at once can each hold the lock the other
+    # needs; SQLite then fails one of them at once, without waiting out busy_timeout.
+    for delay in (0.01, 0.05, 0.1, 0.25, 0.5, 1.0):
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            await asyncio.sleep(delay)
+    await db.execute("PRAGMA journal_mode = WAL")
 
 
 async def open_store(path: str | Path, background_checkpoints: bool = True) -> SqliteStore:
