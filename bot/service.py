@@ -218,15 +218,14 @@ class StudyService:
                 source=source,
                 nonce=attempt_nonce(source, question.id, token),
                 week=week_key(now),
-                answered_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                answered_at=f"{now.replace(tzinfo=None).isoformat(timespec='seconds')}Z",
             )
         )
-        scores = {s.domain: s for s in recorded.scores}
         if not recorded.counted:  # a repeat: show the answer that counted, not this click's
             letters = tuple(recorded.choice.split(","))
             correct = set(letters) == question.answer
         self.events.answered(source, correct, recorded.counted, time.perf_counter() - started)
-        return self._feedback(question, letters, correct, recorded.counted, scores, locale)
+        return self._feedback(question, letters, correct, recorded.counted, recorded.score, locale)
 
     def feedback_options(
         self, q: Question, chosen: Sequence[str], locale: str
@@ -246,10 +245,9 @@ class StudyService:
         letters: tuple[str, ...],
         correct: bool,
         counted: bool,
-        scores: Mapping[int, DomainScore],
+        score: DomainScore,
         locale: str,
     ) -> Feedback:
-        score = scores.get(q.domain, DomainScore(q.domain, 0, 0))
         return Feedback(
             question_id=q.id,
             locale=locale,
@@ -311,8 +309,7 @@ class StudyService:
             raise InvalidAnswer("error.bad_domain")
         user = await self.store.user(ref)
         key = "all" if period == "all" else week_key(self.clock())
-        top = await self.store.top(user.community, key, domain or 0, limit)
-        mine = await self.store.rank(user.id, key, domain or 0)
+        top, mine = await self.store.leaderboard(user.community, user.id, key, domain or 0, limit)
         rows = tuple(
             LeaderRow(r.rank, r.display_name, r.correct, r.attempts, r.user_id == user.id)
             for r in top

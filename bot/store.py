@@ -2,26 +2,34 @@
 
 Every answer is a row in `attempts`; triggers update the per-user, per-domain and weekly
 aggregates in the same statement's transaction, so an acknowledged answer and its scores are
-committed together, and leaderboards read small indexed tables instead of rescanning attempts.
+committed together. Leaderboards rank those aggregates in memory (`bot.ranking`): a board is
+filled from an index of `scores` the first time it is asked for, then kept current by every
+commit, and refilled in the background so answers another process records show up too.
 
 Writes go through one writer connection. Answers that arrive together are committed together
 (group commit): one multi-row INSERT is one atomic statement, so there is no multi-statement
 transaction for concurrent tasks to interleave, and an answer is acknowledged only once its
-batch is committed. Reads use a second connection, so they never queue behind a write.
+batch is committed. A full batch is sent at once, so the writer thread commits it while the
+event loop prepares the next one. Reads use a second connection, so they never queue behind
+a write.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import aiosqlite
 
 from bot.daily_store import DailyStore, SqliteDailyStore
+from bot.ranking import Board
 from bot.views import UserRef
 
 __all__ = [
@@ -39,8 +47,12 @@ log = logging.getLogger(__name__)
 
 # Ten parameters a row; SQLite allows 32,766 per statement.
 MAX_BATCH = 500
+# A batch this full is sent at once instead of waiting for the loop's next turn.
+SEND_AT = 100
 CHECKPOINT_EVERY = 1.0  # seconds
 CACHE_KIB = 16384  # page cache per connection; the hot aggregates of a large community fit
+BOARD_REFILL_AFTER = 60.0  # seconds: how late another process's answers may reach a board
+BOARD_IDLE = 600.0  # seconds: a board nobody asked for this long is dropped
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, attempts, aggregates kept by triggers.
@@ -140,6 +152,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN streak_date TEXT;
     ALTER TABLE users ADD COLUMN streak_tz TEXT;
     """,
+    # 3: leaderboards rank in memory; this index only finds a board's rows to fill it, and its
+    # entries never move when a score changes.
+    """
+    DROP INDEX scores_rank;
+    CREATE INDEX scores_board ON scores (community, period, domain);
+    """,
 )
 
 
@@ -174,10 +192,10 @@ class DomainScore:
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """The outcome of recording an answer: counted (not a repeat) and the user's scores after."""
+    """The outcome of recording an answer: counted (not a repeat) and the user's score after."""
 
     counted: bool
-    scores: tuple[DomainScore, ...]
+    score: DomainScore  # all-time, in the answer's domain
     choice: str  # what was recorded: this answer's, or the first one's for a repeat
 
 
@@ -201,9 +219,18 @@ class Store(Protocol):
     async def record(self, attempt: AttemptRecord) -> Recorded: ...
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]: ...
     async def seen(self, user_id: int) -> dict[str, bool]: ...
-    async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]: ...
-    async def rank(self, user_id: int, period: str, domain: int) -> RankRow | None: ...
+    async def leaderboard(
+        self, community: str, user_id: int, period: str, domain: int, limit: int
+    ) -> tuple[list[RankRow], RankRow | None]: ...
     async def close(self) -> None: ...
+
+
+@dataclass(slots=True)
+class _Loaded:
+    board: Board
+    filled: asyncio.Task[None]
+    filled_at: float
+    used_at: float = field(default=0.0)
 
 
 def community_key(ref: UserRef) -> str:
@@ -227,7 +254,10 @@ class SqliteStore:
         self.daily = SqliteDailyStore(db, reader)
         self._users: dict[tuple[str, str, str], StoredUser] = {}
         self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sending = False
+        self._commits: set[asyncio.Task[None]] = set()
+        self._boards: dict[tuple[str, str, int], _Loaded] = {}
 
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
@@ -256,20 +286,35 @@ class SqliteStore:
 
     async def record(self, attempt: AttemptRecord) -> Recorded:
         """Commit one answer; `counted` is False if this (user, nonce) was already recorded."""
-        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        # Looked up once: on Python 3.11 each lookup asks the kernel for the process id.
+        loop = self._loop = self._loop or asyncio.get_running_loop()
+        future: asyncio.Future[Recorded] = loop.create_future()
         self._queue.append((attempt, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
+        if len(self._queue) >= SEND_AT:
+            self._send()
+        elif not self._sending:
+            # After the callbacks already due, so answers arriving together share a commit.
+            self._sending = True
+            loop.call_soon(self._send)
         return await future
 
-    async def _flush(self) -> None:
+    def _send(self) -> None:
+        self._sending = False
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-            try:
-                await self._commit(batch)
-            except Exception as error:
-                log.warning("committing %d answer(s) failed: %s", len(batch), error)
-                await self._commit_each(batch, error)
+            task = asyncio.create_task(self._commit_batch(batch))
+            self._commits.add(task)
+            task.add_done_callback(self._commits.discard)
+
+    async def _commit_batch(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
+    ) -> None:
+        # Batches in flight wait in the writer thread's queue: they commit in the order sent.
+        try:
+            await self._commit(batch)
+        except Exception as error:
+            log.warning("committing %d answer(s) failed: %s", len(batch), error)
+            await self._commit_each(batch, error)
 
     async def _commit_each(
         self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], error: Exception
@@ -294,46 +339,60 @@ class SqliteStore:
             )
         ]  # fmt: skip
         values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch))
-        inserted = await self.db.execute_fetchall(
+        async with self.db.execute(
             "INSERT OR IGNORE INTO attempts (user_id, community, question_id, domain, choice, "
-            f"correct, source, nonce, week, answered_at) VALUES {values} RETURNING user_id, nonce",
+            f"correct, source, nonce, week, answered_at) VALUES {values}",
             params,
-        )
-        fresh = {(r[0], r[1]) for r in inserted}
-        scores = await self._scores_of({a.user_id for a, _ in batch})
-        repeats = [a for a, _ in batch if (a.user_id, a.nonce) not in fresh]
-        first = await self._choices_of(repeats) if repeats else {}
-        for attempt, future in batch:
-            key = (attempt.user_id, attempt.nonce)
+        ) as cursor:
+            inserted, last = cursor.rowcount, cursor.lastrowid or 0
+        keys = [(a.user_id, a.nonce) for a, _ in batch]
+        fresh = set(keys)
+        first: dict[tuple[int, str], str] = {}  # the choice that counted, per (user, nonce)
+        if inserted < len(batch):  # repeats: one statement's new rows have consecutive ids
+            rows = await self._recorded(keys)
+            fresh = {(r[0], r[1]) for r in rows if r[3] > last - inserted}
+            first = {(r[0], r[1]): r[2] for r in rows}
+        scores = await self._scores_of(batch)
+        for (attempt, future), key in zip(batch, keys, strict=True):
             counted = key in fresh
             fresh.discard(key)  # a repeat inside one batch counts once too
-            if counted:
-                first[key] = attempt.choice
-            choice = attempt.choice if counted else first.get(key, attempt.choice)
+            choice = first.setdefault(key, attempt.choice)
             if not future.done():
-                future.set_result(Recorded(counted, scores.get(attempt.user_id, ()), choice))
+                attempts, correct = scores.get((attempt.user_id, attempt.domain), (0, 0))
+                score = DomainScore(attempt.domain, attempts, correct)
+                future.set_result(Recorded(counted, score, choice))
 
-    async def _choices_of(self, attempts: list[AttemptRecord]) -> dict[tuple[int, str], str]:
-        """The answers already recorded for repeated (user, nonce) pairs."""
-        marks = " OR ".join(["(user_id = ? AND nonce = ?)"] * len(attempts))
-        rows = await self.db.execute_fetchall(
-            f"SELECT user_id, nonce, choice FROM attempts WHERE {marks}",
-            [v for a in attempts for v in (a.user_id, a.nonce)],
+    async def _recorded(self, keys: list[tuple[int, str]]) -> Iterable[sqlite3.Row]:
+        """The rows recorded for these (user, nonce) pairs: user, nonce, choice, id."""
+        marks = " OR ".join(["(user_id = ? AND nonce = ?)"] * len(keys))
+        return await self.db.execute_fetchall(
+            f"SELECT user_id, nonce, choice, id FROM attempts WHERE {marks}",
+            [v for key in keys for v in key],
         )
-        return {(r[0], r[1]): r[2] for r in rows}
 
-    async def _scores_of(self, user_ids: set[int]) -> dict[int, tuple[DomainScore, ...]]:
-        marks = ", ".join("?" * len(user_ids))
-        # On the writer, right after the commit: no queueing behind leaderboard reads.
+    async def _scores_of(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
+    ) -> dict[tuple[int, int], tuple[int, int]]:
+        """(user, domain) -> all-time (attempts, correct) after the commit; boards follow too."""
+        community = {a.user_id: a.community for a, _ in batch}
+        ranked = {period for _, period, _ in self._boards}
+        periods = ["all", *({a.week for a, _ in batch} & ranked)]
+        users, kinds = ", ".join("?" * len(community)), ", ".join("?" * len(periods))
+        # On the writer, right after the commit: no queueing behind leaderboard reads. One
+        # row (JSON), so the writer thread takes the GIL back once rather than once per row.
         rows = await self.db.execute_fetchall(
-            "SELECT user_id, domain, attempts, correct FROM scores "
-            f"WHERE period = 'all' AND user_id IN ({marks})",
-            tuple(user_ids),
+            "SELECT json_group_array(json_array(user_id, period, domain, attempts, correct)) "
+            f"FROM scores WHERE user_id IN ({users}) AND period IN ({kinds})",
+            (*community, *periods),
         )
-        found: dict[int, list[DomainScore]] = {}
-        for uid, domain, attempts, correct in rows:
-            found.setdefault(uid, []).append(DomainScore(domain, attempts, correct))
-        return {uid: tuple(s) for uid, s in found.items()}
+        found: dict[tuple[int, int], tuple[int, int]] = {}
+        for uid, period, domain, attempts, correct in json.loads(next(iter(rows))[0]):
+            loaded = self._boards.get((community[uid], period, domain))
+            if loaded is not None:
+                loaded.board.put(uid, attempts, correct)
+            if period == "all":
+                found[uid, domain] = attempts, correct
+        return found
 
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]:
         rows = await self.reader.execute_fetchall(
@@ -349,37 +408,68 @@ class SqliteStore:
         )
         return {r[0]: bool(r[1]) for r in rows}
 
-    async def top(self, community: str, period: str, domain: int, limit: int) -> list[RankRow]:
-        rows = await self.reader.execute_fetchall(
-            "SELECT s.user_id, u.display_name, s.attempts, s.correct FROM scores s "
-            "JOIN users u ON u.id = s.user_id "
-            "WHERE s.community = ? AND s.period = ? AND s.domain = ? "
-            "ORDER BY s.correct DESC, s.attempts, s.user_id LIMIT ?",
-            (community, period, domain, limit),
+    async def leaderboard(
+        self, community: str, user_id: int, period: str, domain: int, limit: int
+    ) -> tuple[list[RankRow], RankRow | None]:
+        """The board's first `limit` learners and the caller's own row (None if not ranked)."""
+        board = await self._board((community, period, domain))
+        top, mine = board.top(limit), board.standing(user_id)
+        names = await self._names({r.user_id for r in top} | {user_id})
+        rows = [
+            RankRow(r.rank, r.user_id, names.get(r.user_id, ""), r.attempts, r.correct) for r in top
+        ]
+        if mine is None:
+            return rows, None
+        return rows, RankRow(
+            mine.rank, user_id, names.get(user_id, ""), mine.attempts, mine.correct
         )
-        ranked: list[RankRow] = []
-        for i, (uid, name, attempts, correct) in enumerate(rows):
-            # Competition ranking: ties share a rank (1, 2, 2, 4).
-            same = ranked and ranked[-1].correct == correct
-            ranked.append(RankRow(ranked[-1].rank if same else i + 1, uid, name, attempts, correct))
-        return ranked
 
-    async def rank(self, user_id: int, period: str, domain: int) -> RankRow | None:
+    async def _board(self, key: tuple[str, str, int]) -> Board:
+        now = time.monotonic()
+        loaded = self._boards.get(key)
+        if loaded is None:
+            self._drop_idle_boards(now)
+            # Registered before it is read, so a commit landing meanwhile updates it too.
+            board = Board()
+            loaded = self._boards[key] = _Loaded(board, self._start_fill(key, board), now)
+        elif now - loaded.filled_at > BOARD_REFILL_AFTER and loaded.filled.done():
+            # Picks up what other processes recorded; meanwhile the board serves what it holds.
+            loaded.filled, loaded.filled_at = self._start_fill(key, loaded.board), now
+        loaded.used_at = now
+        if not loaded.board.filled:
+            try:
+                await asyncio.shield(loaded.filled)
+            except Exception:
+                self._boards.pop(key, None)
+                raise
+        return loaded.board
+
+    def _start_fill(self, key: tuple[str, str, int], board: Board) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._fill(key, board))
+        task.add_done_callback(_log_failed_fill)
+        return task
+
+    async def _fill(self, key: tuple[str, str, int], board: Board) -> None:
         rows = await self.reader.execute_fetchall(
-            "SELECT s.community, s.attempts, s.correct, u.display_name FROM scores s "
-            "JOIN users u ON u.id = s.user_id "
-            "WHERE s.user_id = ? AND s.period = ? AND s.domain = ?",
-            (user_id, period, domain),
+            "SELECT json_group_array(json_array(user_id, attempts, correct)) FROM scores "
+            "WHERE community = ? AND period = ? AND domain = ?",
+            key,
         )
-        if not rows:
-            return None
-        community, attempts, correct, name = next(iter(rows))
-        above = await self.reader.execute_fetchall(
-            "SELECT count(*) FROM scores WHERE community = ? AND period = ? AND domain = ? "
-            "AND correct > ?",
-            (community, period, domain, correct),
+        for user_id, attempts, correct in json.loads(next(iter(rows))[0]):
+            board.put(user_id, attempts, correct)
+        board.filled = True
+
+    def _drop_idle_boards(self, now: float) -> None:
+        for key, loaded in list(self._boards.items()):
+            if now - loaded.used_at > BOARD_IDLE and loaded.filled.done():
+                del self._boards[key]
+
+    async def _names(self, user_ids: set[int]) -> dict[int, str]:
+        marks = ", ".join("?" * len(user_ids))
+        rows = await self.reader.execute_fetchall(
+            f"SELECT id, display_name FROM users WHERE id IN ({marks})", tuple(user_ids)
         )
-        return RankRow(next(iter(above))[0] + 1, user_id, name, attempts, correct)
+        return {r[0]: r[1] for r in rows}
 
     def start_checkpoints(self, every: float = CHECKPOINT_EVERY) -> None:
         """Copy the WAL into the database file in the background, off the writer's path.
@@ -401,8 +491,11 @@ class SqliteStore:
 
     async def close(self) -> None:
         """Wait for queued answers to be committed, then close every connection."""
-        while self._flusher is not None and not self._flusher.done():
-            await self._flusher
+        self._send()
+        while self._commits:
+            await asyncio.gather(*self._commits)
+        for loaded in self._boards.values():
+            loaded.filled.cancel()
         if self._checkpoints is not None:
             self._checkpoints.cancel()
         for connection in (self.checkpointer, self.reader):
@@ -411,6 +504,11 @@ class SqliteStore:
         # Closing the last connection checkpoints and removes the WAL without waiting on
         # other processes' readers (an explicit checkpoint would wait out busy_timeout).
         await self.db.close()
+
+
+def _log_failed_fill(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("reading a leaderboard failed: %s", error)
 
 
 def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.store import AttemptRecord, SqliteStore, StoredUser, open_store
+import bot.store as store_module
+from bot.store import MIGRATIONS, SEND_AT, AttemptRecord, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
 
 
@@ -55,11 +57,7 @@ async def test_same_nonce_counts_once_and_aggregates_follow(store: SqliteStore) 
     assert not (await store.record(attempt(u, "d1.1-a", 1, True, "n1"))).counted
     last = await store.record(attempt(u, "d2.1-a", 2, False, "n2"))
     assert last.counted
-    assert {s.domain: (s.attempts, s.correct) for s in last.scores} == {
-        0: (2, 1),
-        1: (1, 1),
-        2: (1, 0),
-    }
+    assert (last.score.domain, last.score.attempts, last.score.correct) == (2, 1, 0)
     scores = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id)}
     assert scores == {0: (2, 1), 1: (1, 1), 2: (1, 0)}
     week = {s.domain: (s.attempts, s.correct) for s in await store.scores(u.id, "2026-W48")}
@@ -87,14 +85,13 @@ async def test_leaderboard_ranks_with_ties_and_the_callers_rank(store: SqliteSto
     for user, right in zip(users, (3, 5, 5, 1), strict=True):
         for k in range(right):
             await store.record(attempt(user, f"d1.1-q{k}", 1, True, f"{user.id}-{k}"))
-    top = await store.top("console:local", "all", 0, 10)
-    assert top == []  # another community
+    top, me = await store.leaderboard("console:local", users[0].id, "all", 0, 10)
+    assert top == [] and me is None  # another community
     community = users[0].community
-    top = await store.top(community, "all", 0, 2)
+    top, me = await store.leaderboard(community, users[3].id, "all", 0, 2)
     assert [(r.rank, r.display_name) for r in top] == [(1, "bob"), (1, "cy")]
-    me = await store.rank(users[3].id, "all", 0)
-    assert me is not None and me.rank == 4 and me.correct == 1
-    assert await store.rank(users[0].id, "2026-W01", 0) is None
+    assert me is not None and (me.rank, me.display_name, me.correct) == (4, "dee", 1)
+    assert (await store.leaderboard(community, users[0].id, "2026-W01", 0, 10))[1] is None
 
 
 async def test_leaderboard_and_progress_reads_use_indexes_not_attempts(store: SqliteStore) -> None:
@@ -106,11 +103,10 @@ async def test_leaderboard_and_progress_reads_use_indexes_not_attempts(store: Sq
     # The store's own read queries, as it runs them: progress, question choice, leaderboard.
     await store.scores(users[0].id)
     await store.seen(users[0].id)
-    await store.top(users[0].community, "all", 0, 10)
-    await store.rank(users[1].id, "2026-W48", 1)
+    await store.leaderboard(users[0].community, users[1].id, "2026-W48", 1, 10)
     await store.reader.set_trace_callback(None)
     reads = [sql for sql in seen if sql.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 5
+    assert len(reads) == 4
     for sql in reads:
         plan = [r[3] for r in await store.db.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}")]
         assert all(step.startswith("SEARCH") for step in plan), (sql, plan)
@@ -138,7 +134,7 @@ async def test_concurrent_answers_are_committed_together_and_repeats_count_once(
     results = await asyncio.gather(*(store.record(j) for j in jobs))
     assert sum(r.counted for r in results) == 60
     assert not results[-1].counted
-    assert results[0].scores and {s.domain for s in results[0].scores} == {0, 1}
+    assert (results[0].score.domain, results[0].score.attempts) == (1, 3)
     count = await store.db.execute_fetchall("SELECT count(*) FROM attempts")
     assert next(iter(count))[0] == 60
 
@@ -163,7 +159,7 @@ async def test_two_processes_starting_on_a_new_file_migrate_it_once(tmp_path: Pa
         versions = [await s.db.execute_fetchall("PRAGMA user_version") for s in stores]
         for s in stores:
             await s.close()
-        assert {next(iter(v))[0] for v in versions} == {2}
+        assert {next(iter(v))[0] for v in versions} == {len(MIGRATIONS)}
 
 
 async def test_a_file_that_is_not_a_database_fails_fast_and_leaves_no_thread(
@@ -183,3 +179,101 @@ async def test_a_file_that_is_not_a_database_fails_fast_and_leaves_no_thread(
             break
         await asyncio.sleep(0.01)
     assert left == set()
+
+
+async def test_a_repeat_batched_with_new_answers_keeps_the_first_choice(
+    store: SqliteStore,
+) -> None:
+    u = await store.user(UserRef("discord", "g", "ana", "Ana"))
+    await store.record(attempt(u, "d1.1-a", 1, True, "n1"))
+    again = dataclasses.replace(attempt(u, "d1.1-a", 1, False, "n1"), choice="B")
+    results = await asyncio.gather(
+        store.record(attempt(u, "d1.1-b", 1, True, "n2")),
+        store.record(again),
+        store.record(attempt(u, "d1.1-c", 1, False, "n3")),
+    )
+    assert [(r.counted, r.choice) for r in results] == [(True, "A"), (False, "A"), (True, "A")]
+    assert (results[2].score.attempts, results[2].score.correct) == (3, 2)
+
+
+async def test_more_answers_than_one_batch_are_all_committed_once(store: SqliteStore) -> None:
+    users = [await store.user(UserRef("discord", "g", f"u{i}", f"U{i}")) for i in range(50)]
+    jobs = [attempt(u, "d1.1-a", 1, k % 2 == 0, f"n{k}") for u in users for k in range(7)]
+    results = await asyncio.gather(*(store.record(j) for j in [*jobs, *jobs[:40]]))
+    assert sum(r.counted for r in results) == len(jobs) > SEND_AT
+    count = await store.db.execute_fetchall("SELECT count(*), sum(correct) FROM attempts")
+    assert tuple(next(iter(count))) == (350, 200)
+
+
+async def test_a_shown_leaderboard_follows_new_answers(store: SqliteStore) -> None:
+    ana, bob = [await store.user(UserRef("slack", "T1", n, n)) for n in ("ana", "bob")]
+    await store.record(attempt(ana, "d1.1-a", 1, True, "a1"))
+    for period, domain in (("all", 0), ("2026-W48", 0), ("2026-W48", 2)):
+        await store.leaderboard(ana.community, ana.id, period, domain, 10)  # loads the board
+    for k in range(2):
+        await store.record(attempt(bob, "d2.1-a", 2, True, f"b{k}"))
+    for period, domain in (("all", 0), ("2026-W48", 0), ("2026-W48", 2)):
+        top, me = await store.leaderboard(ana.community, ana.id, period, domain, 10)
+        assert top[0].display_name == "bob" and top[0].correct == 2
+        assert (me is None) == (domain == 2)  # ana has no domain 2 answer
+    top, me = await store.leaderboard(ana.community, ana.id, "all", 0, 10)
+    assert [(r.rank, r.display_name) for r in top] == [(1, "bob"), (2, "ana")]
+    assert me is not None and me.rank == 2
+
+
+async def test_answers_from_another_process_reach_a_board_at_its_refill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "two.db"
+    mine, other = await open_store(path), await open_store(path)
+    try:
+        ana = await mine.user(UserRef("console", "local", "ana", "ana"))
+        await mine.record(attempt(ana, "d1.1-a", 1, True, "a1"))
+        assert len((await mine.leaderboard(ana.community, ana.id, "all", 0, 10))[0]) == 1
+        bob = await other.user(UserRef("console", "local", "bob", "bob"))
+        await other.record(attempt(bob, "d1.1-a", 1, True, "b1"))
+        await other.record(attempt(bob, "d1.1-b", 1, True, "b2"))
+        monkeypatch.setattr(store_module, "BOARD_REFILL_AFTER", 0.0)
+        await mine.leaderboard(ana.community, ana.id, "all", 0, 10)  # starts the refill
+        for _ in range(100):
+            top, me = await mine.leaderboard(ana.community, ana.id, "all", 0, 10)
+            if len(top) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert [(r.display_name, r.correct) for r in top] == [("bob", 2), ("ana", 1)]
+        assert me is not None and me.rank == 2
+    finally:
+        await mine.close()
+        await other.close()
+
+
+async def test_a_version_2_database_is_upgraded_with_its_scores(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "v2.db"
+    con = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:2]:
+        con.executescript(script)
+    con.execute("PRAGMA user_version = 2")
+    con.execute(
+        "INSERT INTO users (id, platform, community, user) VALUES (1, 'console', 'local', 'ana')"
+    )
+    con.execute(
+        "INSERT INTO attempts (user_id, community, question_id, domain, choice, correct, source, "
+        "nonce, week, answered_at) VALUES (1, 'console:local', 'd1.1-a', 1, 'A', 1, 'quiz', 'n', "
+        "'2026-W48', '2026-11-27T00:00:00Z')"
+    )
+    con.close()
+    s = await open_store(path)
+    try:
+        indexes = {
+            r[0]
+            for r in await s.db.execute_fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'index'"
+            )
+        }
+        assert "scores_board" in indexes and "scores_rank" not in indexes
+        top, me = await s.leaderboard("console:local", 1, "all", 0, 10)
+        assert [(r.rank, r.correct) for r in top] == [(1, 1)] and me is not None
+    finally:
+        await s.close()
