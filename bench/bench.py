@@ -282,6 +282,9 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         )
         store = await open_store(path)
         service = StudyService(content, store, rng=random.Random(3))
+        t0 = time.perf_counter()  # the first /leaderboard reads the whole board once
+        await service.leaderboard(UserRef("discord", MAIN, "u0", ""), "en")
+        leaderboard_first_ms = (time.perf_counter() - t0) * 1000
         await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
         samples = await open_loop(service, args.users, args.rate, args.seconds)
         rng = random.Random(5)
@@ -301,6 +304,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
             for kind in ("answer", "progress", "leaderboard")
             for q in (50, 99)
         },
+        "leaderboard_first_ms": leaderboard_first_ms,
         "answers_per_s": answers_per_s,
         "baseline_inserts_per_s": base,
         "answers_vs_baseline": answers_per_s / base,

@@ -51,7 +51,7 @@ MAX_BATCH = 500
 SEND_AT = 100
 CHECKPOINT_EVERY = 1.0  # seconds
 CACHE_KIB = 16384  # page cache per connection; the hot aggregates of a large community fit
-BOARD_REFILL_AFTER = 60.0  # seconds: how late another process's answers may reach a board
+BOARD_REFILL_AFTER = 60.0  # seconds: a board shown after this is refilled in the background
 BOARD_IDLE = 600.0  # seconds: a board nobody asked for this long is dropped
 
 MIGRATIONS: tuple[str, ...] = (
@@ -192,7 +192,11 @@ class DomainScore:
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """The outcome of recording an answer: counted (not a repeat) and the user's score after."""
+    """The outcome of recording an answer: counted (not a repeat) and the user's score after.
+
+    The score is read right after the commit, so it may already include the same learner's
+    answers committed just after this one.
+    """
 
     counted: bool
     score: DomainScore  # all-time, in the answer's domain
@@ -350,7 +354,8 @@ class SqliteStore:
         first: dict[tuple[int, str], str] = {}  # the choice that counted, per (user, nonce)
         if inserted < len(batch):  # repeats: one statement's new rows have consecutive ids
             rows = await self._recorded(keys)
-            fresh = {(r[0], r[1]) for r in rows if r[3] > last - inserted}
+            # With no row inserted, lastrowid is an older statement's, maybe of another table.
+            fresh = {(r[0], r[1]) for r in rows if inserted and r[3] > last - inserted}
             first = {(r[0], r[1]): r[2] for r in rows}
         scores = await self._scores_of(batch)
         for (attempt, future), key in zip(batch, keys, strict=True):
@@ -440,7 +445,8 @@ class SqliteStore:
             try:
                 await asyncio.shield(loaded.filled)
             except Exception:
-                self._boards.pop(key, None)
+                if self._boards.get(key) is loaded:  # not a newer attempt to fill it
+                    del self._boards[key]
                 raise
         return loaded.board
 

@@ -196,6 +196,16 @@ async def test_a_repeat_batched_with_new_answers_keeps_the_first_choice(
     assert (results[2].score.attempts, results[2].score.correct) == (3, 2)
 
 
+async def test_a_repeat_after_other_writes_still_counts_once(store: SqliteStore) -> None:
+    ana = await store.user(UserRef("discord", "g", "ana", "Ana"))
+    for k in range(4):
+        await store.record(attempt(ana, f"d1.1-{k}", 1, True, f"n{k}"))
+    await store.user(UserRef("discord", "g", "bob", "Bob"))  # the writer's latest insert: id 2
+    again = dataclasses.replace(attempt(ana, "d1.1-3", 1, False, "n3"), choice="C")
+    recorded = await store.record(again)  # attempt id 4, above the latest insert's id
+    assert (recorded.counted, recorded.choice, recorded.score.attempts) == (False, "A", 4)
+
+
 async def test_more_answers_than_one_batch_are_all_committed_once(store: SqliteStore) -> None:
     users = [await store.user(UserRef("discord", "g", f"u{i}", f"U{i}")) for i in range(50)]
     jobs = [attempt(u, "d1.1-a", 1, k % 2 == 0, f"n{k}") for u in users for k in range(7)]
