@@ -315,10 +315,17 @@ class SqliteStore:
     ) -> None:
         # Batches in flight wait in the writer thread's queue: they commit in the order sent.
         try:
-            await self._commit(batch)
+            inserted, last = await self._insert(batch)
         except Exception as error:
             log.warning("committing %d answer(s) failed: %s", len(batch), error)
             await self._commit_each(batch, error)
+            return
+        try:
+            await self._acknowledge(batch, inserted, last)
+        except Exception as error:  # committed, but not read back: never insert it again
+            log.warning("reading back %d committed answer(s) failed: %s", len(batch), error)
+            for _, future in batch:
+                _fail(future, error)
 
     async def _commit_each(
         self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], error: Exception
@@ -328,12 +335,12 @@ class SqliteStore:
             _fail(batch[0][1], error)
             return
         for item in batch:
-            try:
-                await self._commit([item])
-            except Exception as each_error:
-                _fail(item[1], each_error)
+            await self._commit_batch([item])
 
-    async def _commit(self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]) -> None:
+    async def _insert(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
+    ) -> tuple[int, int]:
+        """Commit the batch's attempts (repeats ignored): rows inserted, and the last one's id."""
         params = [
             value
             for a, _ in batch
@@ -348,7 +355,11 @@ class SqliteStore:
             f"correct, source, nonce, week, answered_at) VALUES {values}",
             params,
         ) as cursor:
-            inserted, last = cursor.rowcount, cursor.lastrowid or 0
+            return cursor.rowcount, cursor.lastrowid or 0
+
+    async def _acknowledge(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], inserted: int, last: int
+    ) -> None:
         keys = [(a.user_id, a.nonce) for a, _ in batch]
         fresh = set(keys)
         first: dict[tuple[int, str], str] = {}  # the choice that counted, per (user, nonce)

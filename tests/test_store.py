@@ -206,6 +206,26 @@ async def test_a_repeat_after_other_writes_still_counts_once(store: SqliteStore)
     assert (recorded.counted, recorded.choice, recorded.score.attempts) == (False, "A", 4)
 
 
+async def test_an_answer_committed_but_not_read_back_fails_and_is_kept(
+    store: SqliteStore,
+) -> None:
+    import sqlite3
+
+    ana = await store.user(UserRef("discord", "g", "ana", "Ana"))
+
+    def no_json(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+        denied = action == sqlite3.SQLITE_FUNCTION and arg2 == "json_group_array"
+        return sqlite3.SQLITE_DENY if denied else sqlite3.SQLITE_OK
+
+    await store.db.set_authorizer(no_json)  # the read after the commit cannot be prepared
+    jobs = [attempt(ana, "d1.1-a", 1, True, "n1"), attempt(ana, "d1.1-b", 1, False, "n2")]
+    results = await asyncio.gather(*(store.record(j) for j in jobs), return_exceptions=True)
+    assert all(isinstance(r, sqlite3.DatabaseError) for r in results)
+    await store.db.set_authorizer(None)
+    again = await store.record(jobs[0])
+    assert not again.counted and again.score.attempts == 2  # both were committed, once
+
+
 async def test_more_answers_than_one_batch_are_all_committed_once(store: SqliteStore) -> None:
     users = [await store.user(UserRef("discord", "g", f"u{i}", f"U{i}")) for i in range(50)]
     jobs = [attempt(u, "d1.1-a", 1, k % 2 == 0, f"n{k}") for u in users for k in range(7)]
