@@ -21,12 +21,14 @@ EN: dict[str, str] = {
     "answer.right_options": "Right answer: {letters}",
     "answer.your_choice": "Your answer: {letters}",
     "answer.already": "You already answered this question; it counted once.",
-    "answer.domain_score": "Domain {domain}: {accuracy} right over {attempts} answers.",
+    "answer.domain_score": "Domain {domain}: {accuracy} right over {answers}.",
+    "count.answers": "{count} answers",
+    "count.answers.one": "{count} answer",
     "answer.learn_more": "Learn more: {url}",
     "answer.next_hint": "Type /quiz or next for another question.",
     "progress.title": "Progress of {name}",
     "progress.domain_line": "D{id} {name} ({weight}%)",
-    "progress.domain_stats": "{attempts} answers · {accuracy} right",
+    "progress.domain_stats": "{answers} · {accuracy} right",
     "progress.no_answers": "no answers yet",
     "progress.estimate": "Estimated score: {estimate} / 1000 (pass mark {pass_mark}). An estimate from your answers here, not an exam result.",
     "progress.too_few": "Estimated score: answer {n} more question(s) (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
@@ -172,12 +174,14 @@ FR: dict[str, str] = {
     "answer.right_options": "Bonne réponse : {letters}",
     "answer.your_choice": "Votre réponse : {letters}",
     "answer.already": "Vous avez déjà répondu à cette question ; elle n'a compté qu'une fois.",
-    "answer.domain_score": "Domaine {domain} : {accuracy} de bonnes réponses sur {attempts}.",
+    "answer.domain_score": "Domaine {domain} : {accuracy} de bonnes réponses sur {answers}.",
+    "count.answers": "{count} réponses",
+    "count.answers.one": "{count} réponse",
     "answer.learn_more": "Pour aller plus loin : {url}",
     "answer.next_hint": "Tapez /quiz ou next pour une autre question.",
     "progress.title": "Progression de {name}",
     "progress.domain_line": "D{id} {name} ({weight} %)",
-    "progress.domain_stats": "{attempts} réponses · {accuracy} de bonnes",
+    "progress.domain_stats": "{answers} · {accuracy} de bonnes",
     "progress.no_answers": "aucune réponse pour l'instant",
     "progress.estimate": "Score estimé : {estimate} / 1000 (seuil de réussite {pass_mark}). Une estimation tirée de vos réponses ici, pas un résultat d'examen.",
     "progress.too_few": "Score estimé : répondez encore à {n} question(s) (au moins 3 par domaine) pour obtenir une estimation. Seuil de réussite : {pass_mark} / 1000.",
@@ -319,8 +323,13 @@ def locale_from(platform_locale: str | None) -> str:
 
 
 def t(locale: str, key: str, **params: object) -> str:
-    """The text for `key` in `locale`, filled with `params`; English if the locale is unknown."""
+    """The text for `key` in `locale`, filled with `params`; English if the locale is unknown.
+
+    A `count` of 1 picks the key's singular form, `<key>.one`, where the catalog has one.
+    """
     catalog = CATALOGS.get(locale, EN)
+    if params.get("count") == 1 and f"{key}.one" in catalog:
+        key = f"{key}.one"
     return catalog[key].format(**params) if params else catalog[key]
 
 

@@ -67,7 +67,7 @@ async def test_an_answer_explains_every_option_and_counts_once(
     assert sum(n.startswith("❌") for n in names) == 3
     assert "Why B." in [f["value"] for f in embed["fields"]]
     assert "Learn more: https://docs.aws.amazon.com/" in embed["fields"][-1]["value"]
-    assert embed["footer"]["text"] == "Domain 2: 100% right over 1 answers."
+    assert embed["footer"]["text"] == "Domain 2: 100% right over 1 answer."
     labels = {b["label"]: b for b in buttons(body["data"])}
     assert labels["Next question"]["custom_id"] == "sb:n:2:2t"
     assert labels["AWS documentation"]["url"].startswith("https://docs.aws.amazon.com/")

@@ -19,3 +19,9 @@ def test_locale_mapping_and_formatting() -> None:
     assert pct("fr", 0.754) == "75 %"
     assert pct("en", 0.754) == "75%"
     assert t("fr", "error.bad_domain") != t("en", "error.bad_domain")
+
+
+def test_a_count_of_one_takes_the_singular() -> None:
+    assert [t("en", "count.answers", count=n) for n in (1, 2)] == ["1 answer", "2 answers"]
+    assert [t("fr", "count.answers", count=n) for n in (1, 2)] == ["1 réponse", "2 réponses"]
+    assert t("en", "error.content", count=1) == "The content has 1 problem(s)."  # no .one form
