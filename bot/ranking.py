@@ -7,11 +7,20 @@ a board moves the learner between two buckets in memory instead.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import heapq
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Board", "Standing"]
+__all__ = ["Board", "BoardKey", "Boards", "Standing", "Totals"]
+
+log = logging.getLogger(__name__)
+
+BoardKey = tuple[str, str, int]  # community, period ("all" or an ISO week), domain (0: all)
+Totals = Iterable[Sequence[int]]  # (user id, attempts, correct) rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +93,87 @@ class Board:
 
     def _tiebreak(self, user_id: int) -> tuple[int, int]:
         return self._totals[user_id][1], user_id
+
+
+@dataclass(slots=True)
+class _Held:
+    board: Board
+    filling: asyncio.Task[None]
+    filled_at: float
+    used_at: float
+
+
+class Boards:
+    """The boards shown lately: filled by `read` on first use, refilled when shown stale.
+
+    A board is registered before it is read, so totals put while the read runs land on it too;
+    as totals only grow, whichever arrives last cannot move a learner back.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[BoardKey], Awaitable[Totals]],
+        refill_after: float = 60.0,
+        idle: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.read = read
+        self.refill_after = refill_after  # seconds: how late another process's answers show
+        self.idle = idle  # seconds: a board nobody asked for this long is dropped
+        self.clock = clock
+        self._held: dict[BoardKey, _Held] = {}
+
+    def periods(self) -> set[str]:
+        """The periods some board ranks."""
+        return {period for _, period, _ in self._held}
+
+    def put(self, key: BoardKey, user_id: int, attempts: int, correct: int) -> None:
+        """Move a learner on the board `key`, if it is held."""
+        held = self._held.get(key)
+        if held is not None:
+            held.board.put(user_id, attempts, correct)
+
+    async def board(self, key: BoardKey) -> Board:
+        """The board, read first if it is not held yet."""
+        now = self.clock()
+        held = self._held.get(key)
+        if held is None:
+            self._drop_idle(now)
+            board = Board()
+            held = self._held[key] = _Held(board, self._fill(key, board), now, now)
+        elif now - held.filled_at > self.refill_after and held.filling.done():
+            # Picks up what other processes recorded; meanwhile the board serves what it holds.
+            held.filling, held.filled_at = self._fill(key, held.board), now
+        held.used_at = now
+        if not held.board.filled:
+            try:
+                await asyncio.shield(held.filling)
+            except Exception:
+                if self._held.get(key) is held:  # not a newer attempt to fill it
+                    del self._held[key]
+                raise
+        return held.board
+
+    def close(self) -> None:
+        for held in self._held.values():
+            held.filling.cancel()
+
+    def _fill(self, key: BoardKey, board: Board) -> asyncio.Task[None]:
+        async def fill() -> None:
+            for user_id, attempts, correct in await self.read(key):
+                board.put(user_id, attempts, correct)
+            board.filled = True
+
+        task = asyncio.create_task(fill())
+        task.add_done_callback(_log_failure)
+        return task
+
+    def _drop_idle(self, now: float) -> None:
+        for key, held in list(self._held.items()):
+            if now - held.used_at > self.idle and held.filling.done():
+                del self._held[key]
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("reading a leaderboard failed: %s", error)

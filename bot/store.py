@@ -20,16 +20,15 @@ import asyncio
 import json
 import logging
 import sqlite3
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import aiosqlite
 
 from bot.daily_store import DailyStore, SqliteDailyStore
-from bot.ranking import Board
+from bot.ranking import BoardKey, Boards, Totals
 from bot.views import UserRef
 
 __all__ = [
@@ -51,8 +50,6 @@ MAX_BATCH = 500
 SEND_AT = 100
 CHECKPOINT_EVERY = 1.0  # seconds
 CACHE_KIB = 16384  # page cache per connection; the hot aggregates of a large community fit
-BOARD_REFILL_AFTER = 60.0  # seconds: a board shown after this is refilled in the background
-BOARD_IDLE = 600.0  # seconds: a board nobody asked for this long is dropped
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, attempts, aggregates kept by triggers.
@@ -229,14 +226,6 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
-@dataclass(slots=True)
-class _Loaded:
-    board: Board
-    filled: asyncio.Task[None]
-    filled_at: float
-    used_at: float = field(default=0.0)
-
-
 def community_key(ref: UserRef) -> str:
     """Leaderboards are per community of one platform."""
     return f"{ref.platform}:{ref.community}"
@@ -261,7 +250,7 @@ class SqliteStore:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sending = False
         self._commits: set[asyncio.Task[None]] = set()
-        self._boards: dict[tuple[str, str, int], _Loaded] = {}
+        self.boards = Boards(self._totals)
 
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
@@ -391,7 +380,7 @@ class SqliteStore:
     ) -> dict[tuple[int, int], tuple[int, int]]:
         """(user, domain) -> all-time (attempts, correct) after the commit; boards follow too."""
         community = {a.user_id: a.community for a, _ in batch}
-        ranked = {period for _, period, _ in self._boards}
+        ranked = self.boards.periods()
         periods = ["all", *({a.week for a, _ in batch} & ranked)]
         users, kinds = ", ".join("?" * len(community)), ", ".join("?" * len(periods))
         # On the writer, right after the commit: no queueing behind leaderboard reads. One
@@ -403,9 +392,7 @@ class SqliteStore:
         )
         found: dict[tuple[int, int], tuple[int, int]] = {}
         for uid, period, domain, attempts, correct in json.loads(next(iter(rows))[0]):
-            loaded = self._boards.get((community[uid], period, domain))
-            if loaded is not None:
-                loaded.board.put(uid, attempts, correct)
+            self.boards.put((community[uid], period, domain), uid, attempts, correct)
             if period == "all":
                 found[uid, domain] = attempts, correct
         return found
@@ -428,7 +415,7 @@ class SqliteStore:
         self, community: str, user_id: int, period: str, domain: int, limit: int
     ) -> tuple[list[RankRow], RankRow | None]:
         """The board's first `limit` learners and the caller's own row (None if not ranked)."""
-        board = await self._board((community, period, domain))
+        board = await self.boards.board((community, period, domain))
         top, mine = board.top(limit), board.standing(user_id)
         names = await self._names({r.user_id for r in top} | {user_id})
         rows = [
@@ -440,46 +427,15 @@ class SqliteStore:
             mine.rank, user_id, names.get(user_id, ""), mine.attempts, mine.correct
         )
 
-    async def _board(self, key: tuple[str, str, int]) -> Board:
-        now = time.monotonic()
-        loaded = self._boards.get(key)
-        if loaded is None:
-            self._drop_idle_boards(now)
-            # Registered before it is read, so a commit landing meanwhile updates it too.
-            board = Board()
-            loaded = self._boards[key] = _Loaded(board, self._start_fill(key, board), now)
-        elif now - loaded.filled_at > BOARD_REFILL_AFTER and loaded.filled.done():
-            # Picks up what other processes recorded; meanwhile the board serves what it holds.
-            loaded.filled, loaded.filled_at = self._start_fill(key, loaded.board), now
-        loaded.used_at = now
-        if not loaded.board.filled:
-            try:
-                await asyncio.shield(loaded.filled)
-            except Exception:
-                if self._boards.get(key) is loaded:  # not a newer attempt to fill it
-                    del self._boards[key]
-                raise
-        return loaded.board
-
-    def _start_fill(self, key: tuple[str, str, int], board: Board) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._fill(key, board))
-        task.add_done_callback(_log_failed_fill)
-        return task
-
-    async def _fill(self, key: tuple[str, str, int], board: Board) -> None:
+    async def _totals(self, key: BoardKey) -> Totals:
+        """A board's rows, as one JSON row: one GIL hand-back for the reader thread."""
         rows = await self.reader.execute_fetchall(
             "SELECT json_group_array(json_array(user_id, attempts, correct)) FROM scores "
             "WHERE community = ? AND period = ? AND domain = ?",
             key,
         )
-        for user_id, attempts, correct in json.loads(next(iter(rows))[0]):
-            board.put(user_id, attempts, correct)
-        board.filled = True
-
-    def _drop_idle_boards(self, now: float) -> None:
-        for key, loaded in list(self._boards.items()):
-            if now - loaded.used_at > BOARD_IDLE and loaded.filled.done():
-                del self._boards[key]
+        totals: Totals = json.loads(next(iter(rows))[0])
+        return totals
 
     async def _names(self, user_ids: set[int]) -> dict[int, str]:
         marks = ", ".join("?" * len(user_ids))
@@ -511,8 +467,7 @@ class SqliteStore:
         self._send()
         while self._commits:
             await asyncio.gather(*self._commits)
-        for loaded in self._boards.values():
-            loaded.filled.cancel()
+        self.boards.close()
         if self._checkpoints is not None:
             self._checkpoints.cancel()
         for connection in (self.checkpointer, self.reader):
@@ -521,11 +476,6 @@ class SqliteStore:
         # Closing the last connection checkpoints and removes the WAL without waiting on
         # other processes' readers (an explicit checkpoint would wait out busy_timeout).
         await self.db.close()
-
-
-def _log_failed_fill(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and (error := task.exception()) is not None:
-        log.warning("reading a leaderboard failed: %s", error)
 
 
 def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-import bot.store as store_module
 from bot.store import MIGRATIONS, SEND_AT, AttemptRecord, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
 
@@ -251,9 +250,7 @@ async def test_a_shown_leaderboard_follows_new_answers(store: SqliteStore) -> No
     assert me is not None and me.rank == 2
 
 
-async def test_answers_from_another_process_reach_a_board_at_its_refill(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_answers_from_another_process_reach_a_board_at_its_refill(tmp_path: Path) -> None:
     path = tmp_path / "two.db"
     mine, other = await open_store(path), await open_store(path)
     try:
@@ -263,7 +260,7 @@ async def test_answers_from_another_process_reach_a_board_at_its_refill(
         bob = await other.user(UserRef("console", "local", "bob", "bob"))
         await other.record(attempt(bob, "d1.1-a", 1, True, "b1"))
         await other.record(attempt(bob, "d1.1-b", 1, True, "b2"))
-        monkeypatch.setattr(store_module, "BOARD_REFILL_AFTER", 0.0)
+        mine.boards.refill_after = 0.0
         await mine.leaderboard(ana.community, ana.id, "all", 0, 10)  # starts the refill
         for _ in range(100):
             top, me = await mine.leaderboard(ana.community, ana.id, "all", 0, 10)
