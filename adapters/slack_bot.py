@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,7 +21,7 @@ from adapters.health import Probes, PrometheusEvents, database_probe, serve_heal
 from adapters.lifecycle import install_shutdown
 from adapters.slack_daily_post import SlackPublisher, daily_buttons
 from adapters.slack_handlers import register, register_fallbacks
-from adapters.slack_members import PLATFORM
+from adapters.slack_members import PLATFORM, MemberDirectory
 from bot.config import Settings
 from bot.content import Content
 from bot.daily import DailyService
@@ -61,6 +62,13 @@ def build_app(
     )
     if client is None and api_url:
         app.client.base_url = api_url  # every Web API call, Socket Mode's included
+    directory = MemberDirectory()
+
+    @app.middleware
+    async def members(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        context["members"] = directory  # read by member_session
+        await next()
+
     register(app, service)
     for extend in extensions:
         extend(app)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +16,12 @@ from bot.errors import StudyBotError
 from bot.service import StudyService
 from bot.views import UserRef
 
-__all__ = ["PLATFORM", "Member", "fetch_member", "member_session"]
+__all__ = ["PLATFORM", "Member", "MemberDirectory", "fetch_member", "member_session"]
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+MEMBER_TTL = 300.0  # seconds a users.info answer is reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,36 @@ async def _users_info(client: AsyncWebClient, user: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+class MemberDirectory:
+    """`users.info` answers, reused for `ttl` seconds per (workspace, member).
+
+    Slack allows an app about a hundred users.info calls a minute per workspace; one per click
+    would run out in a busy quiz. Failed lookups are not kept, so the next request tries again.
+    """
+
+    def __init__(
+        self, ttl: float = MEMBER_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._known: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+    async def info(self, client: AsyncWebClient, team: str, user: str) -> dict[str, Any]:
+        now = self.clock()
+        known = self._known.get((team, user))
+        if known is not None and now - known[0] < self.ttl:
+            return known[1]
+        info = await _users_info(client, user)
+        if info:
+            self._forget_expired(now)
+            self._known[team, user] = (now, info)
+        return info
+
+    def _forget_expired(self, now: float) -> None:
+        if len(self._known) >= 1000:
+            self._known = {k: v for k, v in self._known.items() if now - v[0] < self.ttl}
+
+
 def _name(info: dict[str, Any], fallback: str) -> str:
     found = info.get("profile")
     profile: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -56,10 +89,15 @@ def _name(info: dict[str, Any], fallback: str) -> str:
 
 
 async def fetch_member(
-    service: StudyService, client: AsyncWebClient, team: str, user: str, fallback_name: str = ""
+    service: StudyService,
+    directory: MemberDirectory,
+    client: AsyncWebClient,
+    team: str,
+    user: str,
+    fallback_name: str = "",
 ) -> Member:
     """Look the member up; their own language choice wins over their Slack locale."""
-    info = await _users_info(client, user)
+    info = await directory.info(client, team, user)
     ref = UserRef(PLATFORM, team, user, _name(info, fallback_name))
     slack_locale = info.get("locale") if isinstance(info.get("locale"), str) else None
     admin = any(info.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))
@@ -69,10 +107,16 @@ async def fetch_member(
 async def member_session(
     service: StudyService, client: AsyncWebClient, context: Any, fallback_name: str = ""
 ) -> Member:
-    """The member behind a request; records their language in the context for the error handler."""
+    """The member behind a request; records their language in the context for the error handler.
+
+    The app's `MemberDirectory` is in the context under "members" (see slack_bot.build_app).
+    """
     team, user = context.get("team_id"), context.get("user_id")
     if not isinstance(team, str) or not isinstance(user, str):
         raise StudyBotError("slack.bad_request")
-    member = await fetch_member(service, client, team, user, fallback_name)
+    directory = context.get("members")
+    if not isinstance(directory, MemberDirectory):
+        raise TypeError("the app has no MemberDirectory: build it with slack_bot.build_app")
+    member = await fetch_member(service, directory, client, team, user, fallback_name)
     context["locale"] = member.locale
     return member

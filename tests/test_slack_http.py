@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_bot import build_app, web_app
 from adapters.slack_ids import PICK
+from adapters.slack_members import MemberDirectory
 from bot.content import Content
 from bot.service import StudyService
 from bot.store import open_store
@@ -398,10 +399,21 @@ async def test_an_expired_response_url_and_a_failing_api_are_logged_not_raised(
     bot.fake.expired_urls = True
     await bot.command("/progress")
     assert "response_url answered 404" in caplog.text
-    bot.fake.users.pop("U0ANA")  # users.info fails: the member is still served, in English
     bot.fake.expired_urls = False
-    assert "Progress of u0ana" in texts(await bot.command("/progress"))
-    assert "users.info failed for U0ANA" in caplog.text
+    # users.info fails for a member never seen: still served, in English, and asked again
+    assert "Progress of u0zed" in texts(await bot.command("/progress", user="U0ZED"))
+    assert "users.info failed for U0ZED" in caplog.text
+    bot.fake.add_user("U0ZED", "Zed", locale="fr-FR")
+    assert "Progression de Zed" in texts(await bot.command("/progress", user="U0ZED"))
+
+
+async def test_a_members_profile_is_looked_up_once_per_few_minutes(bot: Bot) -> None:
+    for _ in range(3):
+        await bot.command("/progress")
+    assert len(bot.fake.called("users.info")) == 1
+    bot.fake.add_user("U0BOB", "Bob")
+    await bot.command("/progress", user="U0BOB")
+    assert [c["user"] for c in bot.fake.called("users.info")] == ["U0ANA", "U0BOB"]
 
 
 async def test_unexpected_failures_go_to_the_one_error_handler(
@@ -444,3 +456,16 @@ async def test_extensions_run_before_the_catch_alls(
         assert bot.reply()["text"] == "daily listener ran"
         await bot.click("daily.other", "x")
         assert texts(bot.reply()).startswith("This button no longer works.")
+
+
+async def test_a_remembered_profile_is_asked_again_after_its_time(slack: FakeSlack) -> None:
+    now = [0.0]
+    directory = MemberDirectory(ttl=300, clock=lambda: now[0])
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+    assert (await directory.info(client, "T1", "U0ANA"))["real_name"] == "Ana"
+    slack.add_user("U0ANA", "Ana B.")  # renamed in Slack
+    now[0] = 299
+    assert (await directory.info(client, "T1", "U0ANA"))["real_name"] == "Ana"
+    now[0] = 301
+    assert (await directory.info(client, "T1", "U0ANA"))["real_name"] == "Ana B."
+    assert len(slack.called("users.info")) == 2
