@@ -67,7 +67,7 @@ async def daily_on(
     time: str | None = None,
     timezone: str | None = None,
     language: str | None = None,
-    reveal_after: app_commands.Range[int, 1, 1440] | None = None,
+    reveal_after: app_commands.Range[int, 0, 1440] | None = None,
 ) -> None:
     guild, locale = await _manager(interaction)
     old: DailyChannel | None = await _existing(interaction, guild, str(channel.id))
@@ -79,9 +79,16 @@ async def daily_on(
         post_time=time or (old.post_time if old else "09:00"),
         timezone=timezone or (old.timezone if old else "UTC"),
         locale=language or (old.locale if old else locale_from(guild_locale)),
-        reveal_after_minutes=reveal_after or (old.reveal_after_minutes if old else None),
+        reveal_after_minutes=_reveal_after(reveal_after, old),
     )
     await reply(interaction, _describe_channel(locale, configured))
+
+
+def _reveal_after(given: int | None, old: DailyChannel | None) -> int | None:
+    """Minutes given, 0 for "with the next question", or unchanged when not given."""
+    if given is None:
+        return old.reveal_after_minutes if old else None
+    return given or None
 
 
 async def daily_off(interaction: discord.Interaction[Any], channel: Channel | None = None) -> None:

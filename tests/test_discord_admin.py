@@ -60,6 +60,15 @@ async def test_daily_on_configures_the_channel_and_keeps_earlier_choices(
     )
     assert daily.enabled and daily.reveal_after_minutes == 90
 
+    options = [channel_option(), {"name": "time", "type": 3, "value": "08:00"}]
+    await feed(discord_bot, fake, admin(fake, "daily-on", options))
+    (daily,) = await service.daily_channels("discord", str(GUILD_ID))
+    assert (daily.post_time, daily.reveal_after_minutes) == ("08:00", 90)  # kept
+    options = [channel_option(), {"name": "reveal-after", "type": 4, "value": 0}]
+    await feed(discord_bot, fake, admin(fake, "daily-on", options))
+    (daily,) = await service.daily_channels("discord", str(GUILD_ID))
+    assert daily.reveal_after_minutes is None  # back to "with the next question"
+
 
 async def test_daily_on_refuses_a_bad_time(
     discord_bot: StudyBot, fake: FakeDiscord, service: StudyService
