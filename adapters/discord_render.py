@@ -64,7 +64,7 @@ def feedback_embed(fb: Feedback) -> discord.Embed:
         "answer.domain_score",
         domain=fb.domain,
         accuracy=pct(loc, fb.domain_accuracy),
-        answers=t(loc, "count.answers", count=fb.domain_attempts),
+        count=fb.domain_attempts,
     )
     head = "\n".join(lines)
     stem = clip(fb.stem, min(DESCRIPTION - len(head) - 2, 1500))
@@ -106,12 +106,7 @@ def progress_embed(report: ProgressReport) -> discord.Embed:
     )
     for d in report.domains:
         stats = (
-            t(
-                loc,
-                "progress.domain_stats",
-                answers=t(loc, "count.answers", count=d.attempts),
-                accuracy=pct(loc, d.accuracy),
-            )
+            t(loc, "progress.domain_stats", count=d.attempts, accuracy=pct(loc, d.accuracy))
             if d.attempts
             else t(loc, "progress.no_answers")
         )

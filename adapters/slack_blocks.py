@@ -101,7 +101,7 @@ def feedback_blocks(fb: Feedback, scope: int | None = None) -> list[Block]:
         blocks.append(section("\n".join(refs)))
     score = tmd(
         loc, "answer.domain_score", domain=fb.domain, accuracy=pct(loc, fb.domain_accuracy),
-        answers=t(loc, "count.answers", count=fb.domain_attempts),
+        count=fb.domain_attempts,
     )  # fmt: skip
     blocks.append(context(score))
     blocks.append(
@@ -116,12 +116,7 @@ def progress_blocks(report: ProgressReport) -> list[Block]:
     for d in report.domains:
         head = tmd(loc, "progress.domain_line", id=d.id, name=d.name, weight=d.weight)
         stats = (
-            tmd(
-                loc,
-                "progress.domain_stats",
-                answers=t(loc, "count.answers", count=d.attempts),
-                accuracy=pct(loc, d.accuracy),
-            )
+            tmd(loc, "progress.domain_stats", count=d.attempts, accuracy=pct(loc, d.accuracy))
             if d.attempts
             else tmd(loc, "progress.no_answers")
         )

@@ -51,9 +51,13 @@ def escape(text: str) -> str:
 
 
 def tmd(locale: str, key: str, **params: object) -> str:
-    """A catalog text as mrkdwn: the text and its params escaped, `Raw` params kept as they are."""
+    """A catalog text as mrkdwn: the text and its params escaped, `Raw` params kept as they are.
+
+    `count` reaches `t` as it is, so that it can pick the singular form.
+    """
     marks = {name: f"\x00{i}\x00" for i, name in enumerate(params)}
-    text = escape(t(locale, key, **marks))
+    plural = {"count": params["count"]} if isinstance(params.get("count"), int) else {}
+    text = escape(t(locale, key, **(marks | plural)))
     for name, mark in marks.items():
         value = params[name]
         text = text.replace(mark, value if isinstance(value, Raw) else escape(str(value)))

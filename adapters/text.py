@@ -61,7 +61,7 @@ def render_feedback(fb: Feedback) -> str:
             "answer.domain_score",
             domain=fb.domain,
             accuracy=pct(loc, fb.domain_accuracy),
-            answers=t(loc, "count.answers", count=fb.domain_attempts),
+            count=fb.domain_attempts,
         )
     )
     lines.append(t(loc, "answer.next_hint"))
@@ -73,12 +73,7 @@ def render_progress(report: ProgressReport) -> str:
     lines = [t(loc, "progress.title", name=report.display_name), ""]
     for d in report.domains:
         stats = (
-            t(
-                loc,
-                "progress.domain_stats",
-                answers=t(loc, "count.answers", count=d.attempts),
-                accuracy=pct(loc, d.accuracy),
-            )
+            t(loc, "progress.domain_stats", count=d.attempts, accuracy=pct(loc, d.accuracy))
             if d.attempts
             else t(loc, "progress.no_answers")
         )

@@ -22,6 +22,8 @@ def test_locale_mapping_and_formatting() -> None:
 
 
 def test_a_count_of_one_takes_the_singular() -> None:
-    assert [t("en", "count.answers", count=n) for n in (1, 2)] == ["1 answer", "2 answers"]
-    assert [t("fr", "count.answers", count=n) for n in (1, 2)] == ["1 réponse", "2 réponses"]
+    stats = [t("en", "progress.domain_stats", count=n, accuracy="50%") for n in (1, 2)]
+    assert stats == ["1 answer · 50% right", "2 answers · 50% right"]
+    stats = [t("fr", "progress.domain_stats", count=n, accuracy="50 %") for n in (1, 2)]
+    assert stats == ["1 réponse · 50 % de bonnes", "2 réponses · 50 % de bonnes"]
     assert t("en", "error.content", count=1) == "The content has 1 problem(s)."  # no .one form

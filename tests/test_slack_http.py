@@ -178,6 +178,7 @@ async def test_quiz_buttons_answer_replaces_the_question_and_counts_once(
     assert answer["replace_original"] is True and answer["response_type"] == "ephemeral"
     shown = texts(answer)
     assert "✅ Right!" in shown and f"Right answer: {right}" in shown
+    assert "Domain 2: 100% right over 1 answer." in shown  # the singular, through mrkdwn
     assert all(f"Why {x}." in shown for x in "ABCD")
     assert "Learn more: <https://docs.aws.amazon.com/" in shown
     assert [(e["action_id"], e["value"]) for e in elements(answer)] == [("sb.next", "2")]
