@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SOURCES := pyproject.toml $(shell find bot adapters scheduler content -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
+SOURCES := pyproject.toml $(shell find bot adapters scheduler studybot content -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
 
 .PHONY: run test lint bench check-python clean
 
@@ -28,12 +28,15 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
 # A plain (non-editable) install, the same as the Docker image's: it proves the package ships its content.
+# setuptools reuses build/: a module moved or deleted since the last install would ship again.
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
+	rm -rf build
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet .
 	@touch $@
 
 $(VENV)/.installed-test: $(BIN)/python $(SOURCES)
+	rm -rf build
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet '.[test]'
 	@touch $@ $(VENV)/.installed

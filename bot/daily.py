@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Final, Literal
 
 from bot.content import Content, Question
 from bot.errors import NotFound, StudyBotError
@@ -16,6 +17,7 @@ from bot.streaks import next_streak
 from bot.views import DailyChannel, DailyPost, DailyReveal, Feedback, QuestionCard, UserRef
 
 __all__ = [
+    "CLEAR",
     "FAILURES_BEFORE_DISABLE",
     "DailyService",
     "pick_daily",
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_DISABLE = 3
 STALE_CLAIM = timedelta(minutes=5)
+DEFAULT_TIME = "09:00"
+DEFAULT_TIMEZONE = "UTC"
+# The reveal delay's "clear": reveal with the next question again (None keeps the delay as it is).
+CLEAR: Final = "clear"
 
 
 def scheduled_at(channel: DailyChannel, day: date) -> datetime:
@@ -85,6 +91,42 @@ class DailyService:
         now = self._now()
         return await self.store.claim(
             channel.id, day.isoformat(), question.id, stamp(now), stamp(now - STALE_CLAIM)
+        )
+
+    async def configure(
+        self,
+        platform: str,
+        community: str,
+        channel: str,
+        *,
+        post_time: str | None = None,
+        timezone: str | None = None,
+        locale: str | None = None,
+        reveal_after: int | Literal["clear"] | None = None,
+        default_locale: str = "en",
+    ) -> DailyChannel:
+        """Turn a channel's daily question on, changing only the settings given.
+
+        A new channel starts at 09:00 UTC in `default_locale`, revealing with the next question;
+        an existing one keeps every setting not given (its language too: an admin who reads
+        French changing the time must not switch an English channel to French).
+        """
+        found = await self.study.daily_channels(platform, community)
+        old = next((c for c in found if c.channel == channel), None)
+        if reveal_after == CLEAR:
+            delay = None
+        elif reveal_after is None:
+            delay = old.reveal_after_minutes if old else None
+        else:
+            delay = reveal_after
+        return await self.study.configure_daily(
+            platform,
+            community,
+            channel,
+            post_time=post_time or (old.post_time if old else DEFAULT_TIME),
+            timezone=timezone or (old.timezone if old else DEFAULT_TIMEZONE),
+            locale=locale or (old.locale if old else default_locale),
+            reveal_after_minutes=delay,
         )
 
     def card(self, post: DailyPost, locale: str) -> QuestionCard:

@@ -1,16 +1,46 @@
-"""UI strings: one catalog per language. Content texts live in content/, not here."""
+"""UI strings: one catalog per language. Content texts live in content/, not here.
+
+A text may name a command with `{cmd[quiz]}`: each face passes its own command names (Discord's
+French client shows `/leçon` where the terminal and Slack show `/lesson`). A `count` parameter picks
+the text's singular (`<key>.one`) or zero (`<key>.zero`) form where the catalog has one.
+"""
 
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
+from datetime import date
 
-__all__ = ["CATALOGS", "DEFAULT_LOCALE", "locale_from", "pct", "placeholders", "t"]
+__all__ = [
+    "CATALOGS",
+    "COMMANDS",
+    "DEFAULT_LOCALE",
+    "format_date",
+    "locale_from",
+    "pct",
+    "placeholders",
+    "plural_key",
+    "t",
+]
 
 DEFAULT_LOCALE = "en"
 
+# The terminal's and Slack's command names; Discord passes its localized ones.
+COMMANDS: Mapping[str, str] = {
+    "quiz": "/quiz",
+    "review": "/review",
+    "exam": "/exam",
+    "progress": "/progress",
+    "leaderboard": "/leaderboard",
+    "lesson": "/lesson",
+    "lang": "/lang",
+    "daily": "/daily",
+    "report": "/report",
+    "help": "/help",
+}
+
 EN: dict[str, str] = {
     "quiz.header": "Domain {domain} · {domain_name} — task {task}",
-    "quiz.choose": "Choose {n}.",
     "quiz.prompt_single": "Answer with a letter ({letters}).",
     "quiz.prompt_multiple": "Answer with {n} letters, e.g. {example}.",
     "quiz.next": "Next question",
@@ -24,34 +54,40 @@ EN: dict[str, str] = {
     "answer.domain_score": "Domain {domain}: {accuracy} right over {count} answers.",
     "answer.domain_score.one": "Domain {domain}: {accuracy} right over {count} answer.",
     "answer.learn_more": "Learn more: {url}",
-    "answer.next_hint": "Type /quiz or next for another question.",
+    "answer.next_hint": "Type {cmd[quiz]} or next for another question.",
     "progress.title": "Progress of {name}",
     "progress.domain_line": "D{id} {name} ({weight}%)",
     "progress.domain_stats": "{count} answers · {accuracy} right",
     "progress.domain_stats.one": "{count} answer · {accuracy} right",
     "progress.no_answers": "no answers yet",
     "progress.estimate": "Estimated score: {estimate} / 1000 (pass mark {pass_mark}). An estimate from your answers here, not an exam result.",
-    "progress.too_few": "Estimated score: answer {n} more question(s) (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
-    "progress.weakest": "Weakest domain: D{id} {name}. Try /quiz {id}.",
-    "progress.streak": "Daily streak: {n} day(s).",
+    "progress.too_few": "Estimated score: answer {count} more questions (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
+    "progress.too_few.one": "Estimated score: answer {count} more question (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
+    "progress.weakest": "Weakest domain: D{id} {name}. Try {cmd[quiz]} {id}.",
+    "progress.streak": "Daily streak: {count} days.",
+    "progress.streak.one": "Daily streak: {count} day.",
     "progress.total": "Overall: {correct} right out of {attempts}.",
     "leaderboard.title": "Leaderboard — {scope}, {period}",
+    "leaderboard.scope_domain": "D{id} {name}",
     "leaderboard.all_domains": "all domains",
     "leaderboard.period_all": "all time",
     "leaderboard.period_week": "this week",
-    "leaderboard.row": "{rank}. {name} — {correct} right / {attempts}",
-    "leaderboard.you": "You: #{rank} — {correct} right / {attempts}",
-    "leaderboard.you_none": "You have no answers here yet: try /quiz.",
-    "leaderboard.empty": "No answers yet. Be the first: /quiz.",
+    "leaderboard.row": "{rank}. {name} — {count} right / {attempts}",
+    "leaderboard.row.one": "{rank}. {name} — {count} right / {attempts}",
+    "leaderboard.you": "You: #{rank} — {count} right / {attempts}",
+    "leaderboard.you.one": "You: #{rank} — {count} right / {attempts}",
+    "leaderboard.you_none": "You have no answers here yet: try {cmd[quiz]}.",
+    "leaderboard.empty": "No answers yet. Be the first: {cmd[quiz]}.",
     "lesson.list_title": "Lessons",
-    "lesson.list_hint": "Open one with /lesson <id or words>.",
-    "lesson.quiz_hint": "Quiz yourself on this: /quiz {domain}",
+    "lesson.list_hint": "Open one with {cmd[lesson]} <id or words>.",
+    "lesson.quiz_hint": "Quiz yourself on this task: {cmd[quiz]} {task}",
+    "lesson.quiz_button": "Quiz me on task {task}",
     "lesson.references": "References:",
     "lang.set": "Language set to English.",
-    "lang.usage": "Usage: /lang en or /lang fr",
+    "lang.usage": "Usage: {cmd[lang]} en or {cmd[lang]} fr",
     "help.title": "studybot — AWS Certified Data Engineer – Associate (DEA-C01)",
     "help.body": (
-        "/quiz [1-4]  a question (optionally from one domain)\n"
+        "/quiz [1-4 or 2.3]  a question (optionally from one domain or task)\n"
         "/progress    your scores per domain and an estimated exam score\n"
         "/leaderboard [1-4] [week|all]  the top learners and your rank\n"
         "/lesson [id or words]  list the lessons or read one\n"
@@ -63,26 +99,29 @@ EN: dict[str, str] = {
     "console.welcome": "Welcome, {name}! Type /quiz to start, /help for the commands.",
     "console.bye": "Bye! Your progress is saved.",
     "error.generic": "Something went wrong on our side; please try again.",
-    "error.unknown_command": "Unknown command {command}. Type /help for the list.",
-    "error.no_question": "No question is waiting for an answer. Type /quiz to get one.",
+    "error.restarting": "studybot is restarting; please try again in a minute.",
+    "error.unknown_command": "Unknown command {command}. Type {cmd[help]} for the list.",
+    "error.no_question": "No question is waiting for an answer. Type {cmd[quiz]} to get one.",
     "error.bad_letter": "{given} is not an option. Answer with {letters}.",
     "error.need_n": "This question needs exactly {n} different letters, e.g. {example}.",
     "error.bad_domain": "Domain must be 1, 2, 3 or 4.",
+    "error.bad_scope": "{given} is neither a domain (1 to 4) nor a task statement such as 2.3.",
     "error.bad_period": "Period must be week or all.",
-    "error.no_lesson": "No lesson matches {query}. Type /lesson for the list.",
-    "error.unknown_question": "This question is no longer available. Type /quiz for a new one.",
-    "error.expired": "This question has expired. Type /quiz for a new one.",
-    "error.not_yours": "These buttons belong to someone else's question. Use /quiz for your own.",
-    "error.guild_only": "This command works in a server or workspace channel, not here.",
+    "error.no_lesson": "No lesson matches {query}. Type {cmd[lesson]} for the list.",
+    "error.unknown_question": "This question is no longer available. Type {cmd[quiz]} for a new one.",
+    "error.expired": "This question has expired. Type {cmd[quiz]} for a new one.",
+    "error.not_yours": "These buttons belong to someone else's question. Use {cmd[quiz]} for your own.",
+    "error.guild_only": "This command works in a server channel, not in direct messages.",
     "error.not_allowed": "Only server or workspace admins can do that.",
     "error.private_progress": "Members' progress is private in this server.",
-    "error.content": "The content has {count} problem(s).",
+    "error.content": "The content has {count} problems.",
+    "error.content.one": "The content has {count} problem.",
     "error.config": "Configuration error: {message}",
     "error.invalid_answer": "That is not a valid answer.",
     "error.not_found": "Not found.",
-    # -- discord (adapters/discord_bot.py): keys start with "discord." --
+    # -- discord (adapters/discord/): keys start with "discord." --
     "discord.cmd.quiz": "quiz",
-    "discord.cmd.quiz.desc": "A practice question, optionally from one exam domain",
+    "discord.cmd.quiz.desc": "A practice question, optionally from one exam domain or task",
     "discord.cmd.progress": "progress",
     "discord.cmd.progress.desc": "Your scores per domain and an estimated exam score",
     "discord.cmd.leaderboard": "leaderboard",
@@ -94,7 +133,7 @@ EN: dict[str, str] = {
     "discord.cmd.studybot": "studybot",
     "discord.cmd.studybot.desc": "studybot settings for this server",
     "discord.cmd.daily_on": "daily-on",
-    "discord.cmd.daily_on.desc": "Post a daily question in a channel (or change its time)",
+    "discord.cmd.daily_on.desc": "Post a daily question in a channel (or change its settings)",
     "discord.cmd.daily_off": "daily-off",
     "discord.cmd.daily_off.desc": "Stop the daily question in one channel, or in all of them",
     "discord.cmd.progress_public": "progress-public",
@@ -103,6 +142,8 @@ EN: dict[str, str] = {
     "discord.cmd.settings.desc": "Show this server's studybot settings",
     "discord.opt.domain": "domain",
     "discord.opt.domain.desc": "Only this exam domain",
+    "discord.opt.task": "task",
+    "discord.opt.task.desc": "Only this task statement of the exam guide",
     "discord.opt.member": "member",
     "discord.opt.member.desc": "Another member (if this server allows it)",
     "discord.opt.period": "period",
@@ -118,7 +159,7 @@ EN: dict[str, str] = {
     "discord.opt.timezone": "timezone",
     "discord.opt.timezone.desc": "Timezone such as Europe/Paris (default UTC)",
     "discord.opt.reveal_after": "reveal-after",
-    "discord.opt.reveal_after.desc": "Minutes before the answer is revealed; 0 or none: with the next question",
+    "discord.opt.reveal_after.desc": "Minutes before the answer is revealed; 0: with the next question",
     "discord.opt.visible": "visible",
     "discord.opt.visible.desc": "True: anyone here may see anyone's progress",
     "discord.docs": "AWS documentation",
@@ -128,11 +169,15 @@ EN: dict[str, str] = {
     "discord.progress_public.off": "Members' progress is private in this server.",
     "discord.daily_pick": "Pick {n} options in the menu below.",
     "discord.daily_placeholder": "Choose {n} options",
-    # -- slack (adapters/slack_bot.py): keys start with "slack." --
-    "slack.stale_button": "This button no longer works. Type /quiz for a new question.",
+    "discord.daily_configured": "Daily question on in {channel}: every day at {time} ({timezone}).",
+    "discord.daily_off": "Daily question turned off in {count} channels.",
+    "discord.daily_off.one": "Daily question turned off in {count} channel.",
+    "discord.daily_off.zero": "No channel had the daily question on.",
+    "discord.daily_none": "No channel of this server gets the daily question yet.",
+    # -- slack (adapters/slack/): keys start with "slack." --
+    "slack.stale_button": "This button no longer works. Type {cmd[quiz]} for a new question.",
     "slack.bad_request": "Slack sent something studybot could not read; please try again.",
     "slack.unknown_command": "Unknown command {command}. Try /quiz, /progress, /leaderboard, /lesson or /lang.",
-    "slack.lesson_quiz": "Quiz me on domain {domain}",
     "slack.home_title": "studybot — AWS DEA-C01",
     "slack.home_hint": "Type /quiz in any channel for a question (only you see it), /lesson for the lessons, /leaderboard for this workspace's ranking, /lang en or /lang fr to switch language.",
     "slack.daily_title": "Daily question",
@@ -141,7 +186,9 @@ EN: dict[str, str] = {
     "slack.daily_none": "No channel gets the daily question yet.",
     "slack.daily_usage": "Usage: /daily-settings channel [#channel] · time HH:MM [#channel] · timezone Area/City [#channel] · off [#channel|all]",
     "slack.daily_set": "Daily question on in {channel} at {time} ({timezone}).",
-    "slack.daily_off": "Daily question turned off in {count} channel(s).",
+    "slack.daily_off": "Daily question turned off in {count} channels.",
+    "slack.daily_off.one": "Daily question turned off in {count} channel.",
+    "slack.daily_off.zero": "No channel had the daily question on.",
     "slack.bad_channel": "{given} is not a channel: pick one with #, e.g. #general, or type the command in that channel.",
     "slack.daily_counts": "How the channel answered",
     "slack.daily_streak": "Answering on the day keeps your daily streak going.",
@@ -154,61 +201,65 @@ EN: dict[str, str] = {
     "daily.hint": "Answer with the buttons: only you see your result. The answer is revealed later.",
     "daily.console_hint": "Your answer to the question of the day also counts for your daily streak.",
     "daily.reveal_title": "Answer to the question of {date}",
-    "daily.reveal_count": "{letter}: {n} ({share})",
-    "daily.reveal_total": "{n} member(s) answered.",
-    "daily.configured": "Daily question on in {channel}: every day at {time} ({timezone}).",
-    "daily.disabled": "Daily question turned off in {n} channel(s).",
-    "daily.none": "No daily channel is set up here yet.",
+    "daily.reveal_count": "{letter}: {count} ({share})",
+    "daily.reveal_total": "{count} members answered.",
+    "daily.reveal_total.one": "{count} member answered.",
+    "daily.reveal_total.zero": "No member answered.",
 }
 
 FR: dict[str, str] = {
     "quiz.header": "Domaine {domain} · {domain_name} — tâche {task}",
-    "quiz.choose": "Choisissez-en {n}.",
     "quiz.prompt_single": "Répondez par une lettre ({letters}).",
     "quiz.prompt_multiple": "Répondez par {n} lettres, par exemple {example}.",
     "quiz.next": "Question suivante",
     "quiz.submit": "Valider",
-    "quiz.pick": "Choisissez {n} options, puis Valider.",
+    "quiz.pick": "Cochez {n} options, puis Valider.",
     "answer.right": "✅ Bonne réponse !",
-    "answer.wrong": "❌ Pas tout à fait.",
+    "answer.wrong": "❌ Mauvaise réponse.",
     "answer.right_options": "Bonne réponse : {letters}",
     "answer.your_choice": "Votre réponse : {letters}",
-    "answer.already": "Vous avez déjà répondu à cette question ; elle n'a compté qu'une fois.",
-    "answer.domain_score": "Domaine {domain} : {accuracy} de bonnes réponses sur {count}.",
-    "answer.domain_score.one": "Domaine {domain} : {accuracy} de bonnes réponses sur {count}.",
+    "answer.already": "Vous avez déjà répondu à cette question ; seule la première réponse compte.",
+    "answer.domain_score": "Domaine {domain} : {accuracy} de bonnes réponses sur {count} réponses.",
+    "answer.domain_score.one": "Domaine {domain} : {accuracy} de bonnes réponses sur {count} réponse.",
     "answer.learn_more": "Pour aller plus loin : {url}",
-    "answer.next_hint": "Tapez /quiz ou next pour une autre question.",
+    "answer.next_hint": "Tapez {cmd[quiz]} ou next pour une autre question.",
     "progress.title": "Progression de {name}",
     "progress.domain_line": "D{id} {name} ({weight} %)",
     "progress.domain_stats": "{count} réponses · {accuracy} de bonnes",
     "progress.domain_stats.one": "{count} réponse · {accuracy} de bonnes",
     "progress.no_answers": "aucune réponse pour l'instant",
-    "progress.estimate": "Score estimé : {estimate} / 1000 (seuil de réussite {pass_mark}). Une estimation tirée de vos réponses ici, pas un résultat d'examen.",
-    "progress.too_few": "Score estimé : répondez encore à {n} question(s) (au moins 3 par domaine) pour obtenir une estimation. Seuil de réussite : {pass_mark} / 1000.",
-    "progress.weakest": "Domaine le plus faible : D{id} {name}. Essayez /quiz {id}.",
-    "progress.streak": "Série quotidienne : {n} jour(s).",
+    "progress.estimate": "Score estimé : {estimate} / 1000 (seuil de réussite : {pass_mark}). C'est une estimation tirée de vos réponses ici, pas un résultat d'examen.",
+    "progress.too_few": "Score estimé : encore {count} réponses (dont au moins 3 par domaine) avant une estimation. Seuil de réussite : {pass_mark} / 1000.",
+    "progress.too_few.one": "Score estimé : encore {count} réponse (dont au moins 3 par domaine) avant une estimation. Seuil de réussite : {pass_mark} / 1000.",
+    "progress.weakest": "Domaine le plus faible : D{id} {name}. Essayez {cmd[quiz]} {id}.",
+    "progress.streak": "Série quotidienne : {count} jours.",
+    "progress.streak.one": "Série quotidienne : {count} jour.",
     "progress.total": "Au total : {correct} bonnes réponses sur {attempts}.",
     "leaderboard.title": "Classement — {scope}, {period}",
+    "leaderboard.scope_domain": "D{id} {name}",
     "leaderboard.all_domains": "tous les domaines",
     "leaderboard.period_all": "depuis le début",
     "leaderboard.period_week": "cette semaine",
-    "leaderboard.row": "{rank}. {name} — {correct} bonnes / {attempts}",
-    "leaderboard.you": "Vous : n° {rank} — {correct} bonnes / {attempts}",
-    "leaderboard.you_none": "Vous n'avez pas encore répondu ici : essayez /quiz.",
-    "leaderboard.empty": "Aucune réponse pour l'instant. Soyez le premier : /quiz.",
+    "leaderboard.row": "{rank}. {name} — {count} bonnes réponses sur {attempts}",
+    "leaderboard.row.one": "{rank}. {name} — {count} bonne réponse sur {attempts}",
+    "leaderboard.you": "Vous : rang {rank} — {count} bonnes réponses sur {attempts}",
+    "leaderboard.you.one": "Vous : rang {rank} — {count} bonne réponse sur {attempts}",
+    "leaderboard.you_none": "Vous n'avez pas encore répondu ici : essayez {cmd[quiz]}.",
+    "leaderboard.empty": "Aucune réponse pour l'instant. Lancez-vous : {cmd[quiz]}.",
     "lesson.list_title": "Leçons",
-    "lesson.list_hint": "Ouvrez-en une avec /lesson <id ou mots>.",
-    "lesson.quiz_hint": "Testez-vous sur ce thème : /quiz {domain}",
+    "lesson.list_hint": "Ouvrez-en une avec {cmd[lesson]} <id ou mots>.",
+    "lesson.quiz_hint": "Entraînez-vous sur cette tâche : {cmd[quiz]} {task}",
+    "lesson.quiz_button": "Une question sur la tâche {task}",
     "lesson.references": "Références :",
     "lang.set": "Langue : français.",
-    "lang.usage": "Usage : /lang en ou /lang fr",
+    "lang.usage": "Syntaxe : {cmd[lang]} en ou {cmd[lang]} fr",
     "help.title": "studybot — AWS Certified Data Engineer – Associate (DEA-C01)",
     "help.body": (
-        "/quiz [1-4]  une question (d'un seul domaine si précisé)\n"
+        "/quiz [1-4 ou 2.3]  une question (d'un domaine ou d'une tâche si précisé)\n"
         "/progress    vos scores par domaine et un score d'examen estimé\n"
         "/leaderboard [1-4] [week|all]  les meilleurs et votre rang\n"
         "/lesson [id ou mots]  la liste des leçons, ou une leçon\n"
-        "/daily       la question du jour de ce canal\n"
+        "/daily       la question du jour de ce terminal\n"
         "/lang en|fr  changer de langue\n"
         "/help        cette aide\n"
         "/quit        quitter"
@@ -216,26 +267,29 @@ FR: dict[str, str] = {
     "console.welcome": "Bienvenue, {name} ! Tapez /quiz pour commencer, /help pour les commandes.",
     "console.bye": "À bientôt ! Votre progression est enregistrée.",
     "error.generic": "Un problème est survenu de notre côté ; réessayez.",
-    "error.unknown_command": "Commande inconnue : {command}. Tapez /help pour la liste.",
-    "error.no_question": "Aucune question n'attend de réponse. Tapez /quiz pour en avoir une.",
+    "error.restarting": "studybot redémarre ; réessayez dans une minute.",
+    "error.unknown_command": "Commande inconnue : {command}. Tapez {cmd[help]} pour la liste.",
+    "error.no_question": "Aucune question n'attend de réponse. Tapez {cmd[quiz]} pour en avoir une.",
     "error.bad_letter": "{given} n'est pas une option. Répondez par {letters}.",
     "error.need_n": "Cette question demande exactement {n} lettres différentes, par exemple {example}.",
     "error.bad_domain": "Le domaine doit être 1, 2, 3 ou 4.",
+    "error.bad_scope": "{given} n'est ni un domaine (1 à 4) ni une tâche du guide comme 2.3.",
     "error.bad_period": "La période doit être week ou all.",
-    "error.no_lesson": "Aucune leçon ne correspond à {query}. Tapez /lesson pour la liste.",
-    "error.unknown_question": "Cette question n'est plus disponible. Tapez /quiz pour une nouvelle.",
-    "error.expired": "Cette question a expiré. Tapez /quiz pour une nouvelle.",
-    "error.not_yours": "Ces boutons appartiennent à la question de quelqu'un d'autre. Utilisez /quiz pour la vôtre.",
-    "error.guild_only": "Cette commande fonctionne dans un canal de serveur ou d'espace de travail, pas ici.",
+    "error.no_lesson": "Aucune leçon ne correspond à {query}. Tapez {cmd[lesson]} pour la liste.",
+    "error.unknown_question": "Cette question n'est plus disponible. Tapez {cmd[quiz]} pour en avoir une autre.",
+    "error.expired": "Cette question a expiré. Tapez {cmd[quiz]} pour en avoir une autre.",
+    "error.not_yours": "Ces boutons sont ceux de la question de quelqu'un d'autre. Tapez {cmd[quiz]} pour avoir la vôtre.",
+    "error.guild_only": "Cette commande s'utilise dans un salon de serveur, pas en message privé.",
     "error.not_allowed": "Seuls les administrateurs du serveur ou de l'espace de travail peuvent faire cela.",
     "error.private_progress": "La progression des membres est privée sur ce serveur.",
-    "error.content": "Le contenu a {count} problème(s).",
+    "error.content": "Le contenu a {count} problèmes.",
+    "error.content.one": "Le contenu a {count} problème.",
     "error.config": "Erreur de configuration : {message}",
     "error.invalid_answer": "Cette réponse n'est pas valide.",
     "error.not_found": "Introuvable.",
-    # -- discord (adapters/discord_bot.py): keys start with "discord." --
+    # -- discord (adapters/discord/): keys start with "discord." --
     "discord.cmd.quiz": "quiz",
-    "discord.cmd.quiz.desc": "Une question d'entraînement, d'un seul domaine de l'examen si précisé",
+    "discord.cmd.quiz.desc": "Une question d'entraînement, d'un domaine ou d'une tâche de l'examen si précisé",
     "discord.cmd.progress": "progression",
     "discord.cmd.progress.desc": "Vos scores par domaine et un score d'examen estimé",
     "discord.cmd.leaderboard": "classement",
@@ -243,12 +297,12 @@ FR: dict[str, str] = {
     "discord.cmd.lesson": "leçon",
     "discord.cmd.lesson.desc": "Lire une mini-leçon, ou les lister toutes",
     "discord.cmd.language": "langue",
-    "discord.cmd.language.desc": "La langue des réponses de studybot, sur ce serveur",
+    "discord.cmd.language.desc": "La langue dans laquelle studybot vous répond sur ce serveur",
     "discord.cmd.studybot": "studybot",
     "discord.cmd.studybot.desc": "Réglages de studybot pour ce serveur",
-    "discord.cmd.daily_on": "quotidien-activer",
-    "discord.cmd.daily_on.desc": "Publier une question du jour dans un salon (ou changer son heure)",
-    "discord.cmd.daily_off": "quotidien-arrêter",
+    "discord.cmd.daily_on": "activer-question-du-jour",
+    "discord.cmd.daily_on.desc": "Publier une question du jour dans un salon (ou en changer les réglages)",
+    "discord.cmd.daily_off": "arrêter-question-du-jour",
     "discord.cmd.daily_off.desc": "Arrêter la question du jour dans un salon, ou dans tous",
     "discord.cmd.progress_public": "progression-publique",
     "discord.cmd.progress_public.desc": "Permettre aux membres de voir la /progression des autres",
@@ -256,6 +310,8 @@ FR: dict[str, str] = {
     "discord.cmd.settings.desc": "Afficher les réglages de studybot sur ce serveur",
     "discord.opt.domain": "domaine",
     "discord.opt.domain.desc": "Seulement ce domaine de l'examen",
+    "discord.opt.task": "tâche",
+    "discord.opt.task.desc": "Seulement cette tâche du guide d'examen",
     "discord.opt.member": "membre",
     "discord.opt.member.desc": "Un autre membre (si ce serveur l'autorise)",
     "discord.opt.period": "période",
@@ -271,7 +327,7 @@ FR: dict[str, str] = {
     "discord.opt.timezone": "fuseau",
     "discord.opt.timezone.desc": "Fuseau horaire comme Europe/Paris (UTC par défaut)",
     "discord.opt.reveal_after": "réponse-après",
-    "discord.opt.reveal_after.desc": "Minutes avant de dévoiler la réponse ; 0 ou rien : avec la question suivante",
+    "discord.opt.reveal_after.desc": "Minutes avant de dévoiler la réponse ; 0 : avec la question suivante",
     "discord.opt.visible": "visible",
     "discord.opt.visible.desc": "Vrai : chacun ici peut voir la progression de chacun",
     "discord.docs": "Documentation AWS",
@@ -281,23 +337,29 @@ FR: dict[str, str] = {
     "discord.progress_public.off": "La progression des membres est privée sur ce serveur.",
     "discord.daily_pick": "Choisissez {n} options dans le menu ci-dessous.",
     "discord.daily_placeholder": "Choisissez {n} options",
-    # -- slack (adapters/slack_bot.py): keys start with "slack." --
-    "slack.stale_button": "Ce bouton ne fonctionne plus. Tapez /quiz pour une nouvelle question.",
-    "slack.bad_request": "Slack a envoyé quelque chose que studybot n'a pas pu lire ; réessayez.",
+    "discord.daily_configured": "Question du jour activée dans {channel} : chaque jour à {time} ({timezone}).",
+    "discord.daily_off": "Question du jour arrêtée dans {count} salons.",
+    "discord.daily_off.one": "Question du jour arrêtée dans {count} salon.",
+    "discord.daily_off.zero": "Aucun salon n'avait de question du jour.",
+    "discord.daily_none": "Aucun salon de ce serveur ne reçoit encore la question du jour.",
+    # -- slack (adapters/slack/): keys start with "slack." --
+    "slack.stale_button": "Ce bouton ne fonctionne plus. Tapez {cmd[quiz]} pour une nouvelle question.",
+    "slack.bad_request": "Slack a envoyé une requête que studybot n'a pas pu lire ; réessayez.",
     "slack.unknown_command": "Commande inconnue : {command}. Essayez /quiz, /progress, /leaderboard, /lesson ou /lang.",
-    "slack.lesson_quiz": "Une question du domaine {domain}",
     "slack.home_title": "studybot — AWS DEA-C01",
     "slack.home_hint": "Tapez /quiz dans n'importe quel canal pour une question (vous seul la voyez), /lesson pour les leçons, /leaderboard pour le classement de cet espace de travail, /lang en ou /lang fr pour changer de langue.",
     "slack.daily_title": "Question du jour",
     "slack.daily_line": "{channel} : chaque jour à {time} ({timezone})",
-    "slack.daily_line_off": "{channel} : désactivée (était à {time}, {timezone})",
+    "slack.daily_line_off": "{channel} : arrêtée (était à {time}, {timezone})",
     "slack.daily_none": "Aucun canal ne reçoit encore la question du jour.",
-    "slack.daily_usage": "Usage : /daily-settings channel [#canal] · time HH:MM [#canal] · timezone Zone/Ville [#canal] · off [#canal|all]",
+    "slack.daily_usage": "Syntaxe : /daily-settings channel [#canal] · time HH:MM [#canal] · timezone Zone/Ville [#canal] · off [#canal|all]",
     "slack.daily_set": "Question du jour activée dans {channel} à {time} ({timezone}).",
-    "slack.daily_off": "Question du jour désactivée dans {count} canal/canaux.",
+    "slack.daily_off": "Question du jour arrêtée dans {count} canaux.",
+    "slack.daily_off.one": "Question du jour arrêtée dans {count} canal.",
+    "slack.daily_off.zero": "Aucun canal n'avait de question du jour.",
     "slack.bad_channel": "{given} n'est pas un canal : choisissez-en un avec #, par exemple #general, ou tapez la commande dans ce canal.",
     "slack.daily_counts": "Les réponses du canal",
-    "slack.daily_streak": "Répondre le jour même fait durer votre série quotidienne.",
+    "slack.daily_streak": "Répondre le jour même prolonge votre série quotidienne.",
     # -- daily (bot/daily.py, scheduler/): keys start with "daily." --
     "daily.bad_time": "{given} n'est pas une heure : utilisez HH:MM, par exemple 09:00.",
     "daily.bad_timezone": "{given} n'est pas un fuseau horaire : utilisez un nom comme Europe/Paris ou UTC.",
@@ -307,14 +369,44 @@ FR: dict[str, str] = {
     "daily.hint": "Répondez avec les boutons : vous seul voyez votre résultat. La réponse sera dévoilée plus tard.",
     "daily.console_hint": "Votre réponse à la question du jour compte aussi pour votre série quotidienne.",
     "daily.reveal_title": "Réponse à la question du {date}",
-    "daily.reveal_count": "{letter} : {n} ({share})",
-    "daily.reveal_total": "{n} membre(s) ont répondu.",
-    "daily.configured": "Question du jour activée dans {channel} : chaque jour à {time} ({timezone}).",
-    "daily.disabled": "Question du jour désactivée dans {n} canal(aux).",
-    "daily.none": "Aucun canal n'a encore de question du jour ici.",
+    "daily.reveal_count": "{letter} : {count} ({share})",
+    "daily.reveal_total": "{count} membres ont répondu.",
+    "daily.reveal_total.one": "{count} membre a répondu.",
+    "daily.reveal_total.zero": "Aucun membre n'a répondu.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
+
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+}
 
 
 def locale_from(platform_locale: str | None) -> str:
@@ -322,15 +414,25 @@ def locale_from(platform_locale: str | None) -> str:
     return "fr" if (platform_locale or "").lower().startswith("fr") else DEFAULT_LOCALE
 
 
+def plural_key(catalog: Mapping[str, str], locale: str, key: str, count: object) -> str:
+    """The form of `key` for `count`: `.zero`, `.one` (1 in English; 0 and 1 in French), or plural."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        return key
+    if count == 0 and f"{key}.zero" in catalog:
+        return f"{key}.zero"
+    singular = count in (0, 1) if locale == "fr" else count == 1
+    return f"{key}.one" if singular and f"{key}.one" in catalog else key
+
+
 def t(locale: str, key: str, **params: object) -> str:
     """The text for `key` in `locale`, filled with `params`; English if the locale is unknown.
 
-    A `count` of 1 picks the key's singular form, `<key>.one`, where the catalog has one.
+    A `cmd` parameter names the commands the way the face shows them (`{cmd[lesson]}`); the
+    terminal's and Slack's names (`COMMANDS`) by default.
     """
     catalog = CATALOGS.get(locale, EN)
-    if params.get("count") == 1 and f"{key}.one" in catalog:
-        key = f"{key}.one"
-    return catalog[key].format(**params) if params else catalog[key]
+    text = catalog[plural_key(catalog, locale, key, params.get("count"))]
+    return text.format(**{"cmd": COMMANDS, **params})
 
 
 def placeholders(text: str) -> set[str]:
@@ -342,3 +444,11 @@ def pct(locale: str, fraction: float) -> str:
     """A percentage written the way each language writes it: 75% / 75 %."""
     value = round(fraction * 100)
     return f"{value} %" if locale == "fr" else f"{value}%"
+
+
+def format_date(locale: str, day: date | str) -> str:
+    """A date inside a sentence: `27 November 2026`, `27 novembre 2026` (not ISO)."""
+    d = date.fromisoformat(day) if isinstance(day, str) else day
+    months = MONTHS.get(locale, MONTHS["en"])
+    day_of_month = "1er" if locale == "fr" and d.day == 1 else str(d.day)
+    return f"{day_of_month} {months[d.month - 1]} {d.year}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.content import LOCALES, Content, Lesson, Question
@@ -28,6 +30,7 @@ from bot.views import (
     OptionFeedback,
     ProgressReport,
     QuestionCard,
+    Scope,
     UserRef,
 )
 
@@ -39,6 +42,7 @@ __all__ = [
     "choose_question",
     "estimate_score",
     "parse_choice",
+    "weakest_domain",
     "week_key",
 ]
 
@@ -81,7 +85,11 @@ def parse_choice(raw: str | Sequence[str], question: Question) -> tuple[str, ...
 
 
 def choose_question(
-    content: Content, seen: Mapping[str, bool], domain: int | None, rng: random.Random
+    content: Content,
+    seen: Mapping[str, bool],
+    domain: int | None,
+    rng: random.Random,
+    task: str | None = None,
 ) -> Question:
     """Pick what to ask next: unseen questions first (by exam weight), then missed ones, then any."""
     domains = [d for d in content.domains if domain in (None, d.id)]
@@ -90,8 +98,13 @@ def choose_question(
         lambda q: seen.get(q) is False,
         lambda q: True,
     )
+
+    def matching(d: int, wanted: Callable[[str], bool]) -> list[str]:
+        ids = content.question_ids(d)
+        return [q for q in ids if wanted(q) and task in (None, content.questions[q].task)]
+
     for wanted in tiers:
-        pools = [(d.weight, [q for q in content.question_ids(d.id) if wanted(q)]) for d in domains]
+        pools = [(d.weight, matching(d.id, wanted)) for d in domains]
         pools = [(w, p) for w, p in pools if p]
         if pools:
             (pool,) = rng.choices([p for _, p in pools], weights=[w for w, _ in pools])
@@ -108,6 +121,19 @@ def estimate_score(domains: Sequence[DomainProgress]) -> tuple[int | None, int]:
         return None, needed
     weighted = sum(d.weight * d.accuracy for d in domains) / sum(d.weight for d in domains)
     return round(100 + 900 * weighted), 0
+
+
+def weakest_domain(domains: Sequence[DomainProgress]) -> DomainProgress | None:
+    """The domain to work on, once there is something to compare.
+
+    Only domains with at least MIN_PER_DOMAIN answers take part, at least two of them must, and
+    the weakest must be behind the best: one right answer in one domain names no weakest.
+    """
+    tried = [d for d in domains if d.attempts >= MIN_PER_DOMAIN]
+    if len(tried) < 2:
+        return None
+    weakest = min(tried, key=lambda d: (d.accuracy, -d.weight))
+    return weakest if weakest.accuracy < max(d.accuracy for d in tried) else None
 
 
 class StudyService:
@@ -127,11 +153,47 @@ class StudyService:
         self.rng = rng or random.Random()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.events: Events = events or NullEvents()
+        self.accepting = True
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # -- stopping ---------------------------------------------------------------------------
+
+    def stop_taking_work(self) -> None:
+        """From now on every use case answers "restarting"; work already started goes on."""
+        self.accepting = False
+
+    async def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until the answers being recorded are committed; False if `timeout` ran out."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d answer(s) still in flight when stopping", self._in_flight)
+            return False
+        return True
+
+    def _check_open(self) -> None:
+        if not self.accepting:
+            raise StudyBotError("error.restarting")
+
+    @contextlib.asynccontextmanager
+    async def _working(self) -> AsyncIterator[None]:
+        self._check_open()
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     # -- language ---------------------------------------------------------------------------
 
     async def locale(self, ref: UserRef, platform_locale: str | None = None) -> str:
         """The learner's chosen language, else the one their platform reports."""
+        self._check_open()
         user = await self.store.user(ref)
         return user.locale or locale_from(platform_locale)
 
@@ -173,14 +235,29 @@ class StudyService:
             choose=question.choose,
         )
 
+    def parse_scope(self, raw: str | None) -> Scope:
+        """`""` (anything), a domain (`2`, `d2`) or a task statement (`2.3`), or a one-line error."""
+        text = (raw or "").strip().lower().removeprefix("task-").removeprefix("d")
+        if not text:
+            return Scope()
+        if text.isdigit() and int(text) in {d.id for d in self.content.domains}:
+            return Scope(domain=int(text))
+        if text in {t.id for d in self.content.domains for t in d.tasks}:
+            return Scope(domain=self.content.task(text).domain, task=text)
+        raise InvalidAnswer("error.bad_scope", given=(raw or "").strip()[:40])
+
     async def next_question(
-        self, ref: UserRef, locale: str, domain: int | None = None
+        self, ref: UserRef, locale: str, domain: int | None = None, *, task: str | None = None
     ) -> QuestionCard:
-        """A question for this learner, optionally from one domain."""
+        """A question for this learner, optionally from one domain or one task statement."""
+        self._check_open()
         if domain is not None and domain not in {d.id for d in self.content.domains}:
             raise InvalidAnswer("error.bad_domain")
+        if task is not None:
+            domain = self.parse_scope(task).domain
         user = await self.store.user(ref)
-        question = choose_question(self.content, await self.store.seen(user.id), domain, self.rng)
+        seen = await self.store.seen(user.id)
+        question = choose_question(self.content, seen, domain, self.rng, task)
         return self.card(question, locale, self._token())
 
     def question(self, question_id: str) -> Question:
@@ -199,6 +276,18 @@ class StudyService:
         source: str = "quiz",
     ) -> Feedback:
         """Record an answer once per (learner, token) and explain every option."""
+        async with self._working():
+            return await self._answer(ref, question_id, token, choice, locale, source)
+
+    async def _answer(
+        self,
+        ref: UserRef,
+        question_id: str,
+        token: str,
+        choice: str | Sequence[str],
+        locale: str,
+        source: str,
+    ) -> Feedback:
         started = time.perf_counter()
         question = self.question(question_id)
         letters = parse_choice(choice, question)
@@ -268,6 +357,7 @@ class StudyService:
 
     async def progress(self, ref: UserRef, locale: str) -> ProgressReport:
         """Per-domain scores, the weakest domain and the exam-weighted estimate."""
+        self._check_open()
         user = await self.store.user(ref)
         scores = {s.domain: s for s in await self.store.scores(user.id)}
         domains = tuple(
@@ -282,17 +372,26 @@ class StudyService:
         )
         estimate, needed = estimate_score(domains)
         streak, last, tz = await self.store.daily.streak(user.id)
-        tried = [d for d in domains if d.attempts]
-        weakest = min(tried, key=lambda d: (d.accuracy, -d.weight)) if tried else None
         return ProgressReport(
             locale=locale,
             display_name=user.display_name or ref.user,
             domains=domains,
             estimate=estimate,
             answers_needed=needed,
-            weakest=weakest,
+            weakest=weakest_domain(domains),
             streak=current_streak(streak, last, tz, self.clock()),
         )
+
+    def parse_board_args(self, args: Sequence[str]) -> tuple[int | None, str]:
+        """`/leaderboard [1-4] [week|all]`, in any order: the domain (None: all) and the period."""
+        words = [a.lower() for a in args]
+        period = next((w for w in words if w in PERIODS), "all")
+        others = [w for w in words if w not in PERIODS]
+        if any(not w.removeprefix("d").isdigit() for w in others):
+            raise InvalidAnswer("error.bad_period")  # `/leaderboard weekly`: a period, misspelt
+        if others and int(others[0].removeprefix("d")) not in {d.id for d in self.content.domains}:
+            raise InvalidAnswer("error.bad_domain")
+        return (int(others[0].removeprefix("d")) if others else None), period
 
     async def leaderboard(
         self,
@@ -303,6 +402,7 @@ class StudyService:
         limit: int = 10,
     ) -> Leaderboard:
         """The community's top learners and the caller's own rank."""
+        self._check_open()
         if period not in PERIODS:
             raise InvalidAnswer("error.bad_period")
         if domain is not None and domain not in {d.id for d in self.content.domains}:

@@ -19,6 +19,7 @@ __all__ = [
     "OptionFeedback",
     "ProgressReport",
     "QuestionCard",
+    "Scope",
     "UserRef",
     "bar",
 ]
@@ -34,6 +35,18 @@ class UserRef:
     community: str
     user: str
     display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a learner asked to practise: everything, one exam domain, or one task statement."""
+
+    domain: int | None = None
+    task: str | None = None
+
+    def encode(self) -> str:
+        """`""`, `"2"` or `"2.3"`: what a button carries to ask for the same scope again."""
+        return self.task or (str(self.domain) if self.domain else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ def test_a_piped_session_quizzes_answers_and_exits_zero(tmp_path: Path) -> None:
     assert "Z is not an option. Answer with A/B/C/D." in text
     assert ("✅ Right!" in text) != ("❌ Not quite." in text)
     assert "Right answer:" in text and "Learn more: https://docs.aws.amazon.com" in text
-    assert "D2 Data Store Management (26%)" in text and "answer 19 more question(s)" in text
+    assert "D2 Data Store Management (26%)" in text and "answer 19 more questions" in text
     assert "1. ana" in text and "You: #1" in text
     assert "intro-exam" in text and "task-1.1" in text
     assert "Traceback" not in text + out.stderr
@@ -66,7 +66,7 @@ def test_french_everywhere_and_hints_never_tracebacks(tmp_path: Path) -> None:
 def test_switching_language_redisplays_the_waiting_question(tmp_path: Path) -> None:
     out = console(tmp_path / "l.db", "/quiz 1\n/lang fr\n/lang de\n")
     assert "Langue : français." in out.stdout and "Domaine 1" in out.stdout
-    assert "Usage : /lang en ou /lang fr" in out.stdout
+    assert "Syntaxe : /lang en ou /lang fr" in out.stdout
 
 
 def test_database_path_from_environment(tmp_path: Path) -> None:

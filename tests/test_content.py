@@ -19,7 +19,7 @@ from tests.conftest import FIXTURE_CONTENT
 
 def studybot(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", *args],
+        [sys.executable, "-c", "from studybot.cli import main; raise SystemExit(main())", *args],
         capture_output=True,
         text=True,
     )

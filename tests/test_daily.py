@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import Content
-from bot.daily import DailyService, pick_daily
+from bot.daily import CLEAR, DailyService, pick_daily
 from bot.errors import ChannelUnavailable, StudyBotError
 from bot.service import StudyService
 from bot.store import SqliteStore, open_store
@@ -462,3 +462,23 @@ async def test_a_double_click_in_one_batch_shows_the_answer_that_counted(
     )
     assert first.counted and not second.counted
     assert second.chosen == (wrong,) and not second.correct
+
+
+async def test_configure_changes_only_what_is_given_and_clear_resets_the_reveal_delay(
+    service: StudyService,
+) -> None:
+    daily = DailyService(service)
+    new = await daily.configure("slack", "T1", "C1", default_locale="fr")
+    assert (new.post_time, new.timezone, new.locale, new.reveal_after_minutes) == (
+        "09:00", "UTC", "fr", None,
+    )  # fmt: skip
+    await daily.configure("slack", "T1", "C1", timezone="Europe/Paris", reveal_after=90)
+    # Another admin, who reads English, changes the time: the rest stays, the language too.
+    changed = await daily.configure("slack", "T1", "C1", post_time="7:30", default_locale="en")
+    assert (changed.post_time, changed.timezone, changed.locale) == ("07:30", "Europe/Paris", "fr")
+    assert changed.reveal_after_minutes == 90
+    assert (await daily.configure("slack", "T1", "C1", locale="en")).locale == "en"
+    cleared = await daily.configure("slack", "T1", "C1", reveal_after=CLEAR)
+    assert cleared.reveal_after_minutes is None and cleared.post_time == "07:30"
+    with pytest.raises(StudyBotError):
+        await daily.configure("slack", "T1", "C1", reveal_after=0)

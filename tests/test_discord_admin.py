@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.discord_bot import StudyBot
+from adapters.discord.app import StudyBot
 from bot.service import StudyService
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, feed
 
@@ -94,9 +94,11 @@ async def test_daily_off_and_settings(
     )
 
     body = await feed(discord_bot, fake, admin(fake, "daily-off"))
-    assert body["data"]["content"] == "Daily question turned off in 1 channel(s)."
+    assert body["data"]["content"] == "Daily question turned off in 1 channel."
     body = await feed(discord_bot, fake, admin(fake, "settings"))
-    assert body["data"]["content"].endswith("No daily channel is set up here yet.")
+    assert body["data"]["content"].endswith(
+        "No channel of this server gets the daily question yet."
+    )
 
 
 async def test_progress_public_toggles_the_server_setting(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot import StudyBot
+from adapters.discord.app import StudyBot
 from bot.service import StudyService
 from bot.store import SqliteStore
 from bot.views import UserRef
@@ -53,7 +53,7 @@ async def test_progress_shows_every_domain_in_an_ephemeral_embed(
     assert [f["name"][:2] for f in embed["fields"]] == ["D1", "D2", "D3", "D4"]
     assert "██████████" in "".join(f["value"] for f in embed["fields"])
     assert "Overall: 3 right out of 3." in embed["description"]
-    assert "answer 17 more question(s)" in embed["description"]
+    assert "answer 17 more questions" in embed["description"]
     assert "Pass mark: 720 / 1000." in embed["description"]
 
 
@@ -136,7 +136,7 @@ async def test_lesson_shows_one_lesson_with_a_quiz_button(
     assert embed["description"] == "Kinesis Data Streams and Amazon Data Firehose."
     assert embed["fields"][0]["value"].startswith("https://docs.aws.amazon.com/")
     (button,) = buttons(body["data"])
-    assert button["label"] == "Next question" and button["custom_id"] == "sb:n:1:2t"
+    assert button["label"] == "Quiz me on task 1.1" and button["custom_id"] == "sb:n:1.1:2t"
 
 
 async def test_lesson_lists_lessons_and_works_in_a_dm(
@@ -187,7 +187,7 @@ async def test_server_commands_in_a_dm_ask_for_a_server(
 
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"] == (
-        "Cette commande fonctionne dans un canal de serveur ou d'espace de travail, pas ici."
+        "Cette commande s'utilise dans un salon de serveur, pas en message privé."
     )
 
 
@@ -198,7 +198,7 @@ async def test_a_failure_is_logged_and_told_in_one_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await store.reader.close()  # the database goes away under the bot
-    with caplog.at_level(logging.ERROR, logger="adapters.discord_common"):
+    with caplog.at_level(logging.ERROR, logger="adapters.discord.common"):
         body = await feed(discord_bot, fake, fake.slash("leaderboard"))
 
     assert body["data"]["content"] == "Something went wrong on our side; please try again."

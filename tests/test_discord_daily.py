@@ -14,18 +14,21 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot import StudyBot, build_bot, run_discord
-from adapters.discord_daily import DiscordPublisher
+from adapters.discord.app import DiscordFace, StudyBot, build_bot
+from adapters.discord.daily import DiscordPublisher
 from bot.config import Secret, Settings
 from bot.content import Content
 from bot.daily import DailyService, pick_daily
 from bot.errors import ChannelUnavailable
+from bot.i18n import format_date
 from bot.service import StudyService
 from bot.store import open_store
 from bot.views import DailyChannel, UserRef
 from scheduler.daily import DailyScheduler
+from studybot.runtime import Runtime
 from tests.conftest import Clock
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, buttons, feed
+from tests.fakes.discord_fixtures import run_discord
 
 pytest_plugins = ["tests.fakes.discord_fixtures"]
 
@@ -97,7 +100,7 @@ async def test_the_job_posts_the_question_in_the_channel_with_a_button_per_optio
     assert not sent.body.get("flags", 0) & EPHEMERAL  # the whole channel sees it
     (message,) = fake.posted[DAILY]
     (embed,) = message["embeds"]
-    assert embed["title"] == f"Question of the day — {day.isoformat()}"
+    assert embed["title"] == f"Question of the day — {format_date('en', day)}"
     assert embed["author"]["name"].startswith("Domain ")
     assert "**A)** Option A" in embed["description"]
     assert embed["footer"]["text"].startswith("Answer with the buttons: only you see your result.")
@@ -135,12 +138,14 @@ async def test_a_click_records_one_daily_attempt_with_private_feedback_and_count
 
     again = await click(discord_bot, fake, message, wrong)
     assert again["data"]["flags"] & EPHEMERAL
-    assert again["data"]["content"] == "You already answered this question; it counted once."
+    assert again["data"]["content"].startswith(
+        "You already answered this question; it counted once.\nRight answer:"
+    )
 
     # Another member, whose Discord speaks French, gets the feedback in French.
     other = await click(discord_bot, fake, message, wrong, user_id=202, name="Bo", locale="fr")
     assert other["data"]["flags"] & EPHEMERAL
-    assert other["data"]["embeds"][0]["title"] == "❌ Pas tout à fait."
+    assert other["data"]["embeds"][0]["title"] == "❌ Mauvaise réponse."
     assert attempts(tmp_path / "test.db") == [
         ("101", question.id, right, 1, "daily"),
         ("202", question.id, wrong, 0, "daily"),
@@ -180,17 +185,19 @@ async def test_a_daily_button_works_after_a_restart(
     await service.configure_daily("discord", GUILD, str(DAILY), "09:00", "UTC", "en")
     clock.now = at_nine(day) + timedelta(minutes=30)  # the bot was down at 09:00
 
-    before = build_bot(service, daily_grace=timedelta(hours=6))
-    await before.login("test-token")  # the scheduler starts with the bot, and catches up
-    assert before.daily is not None
-    await before.daily.started()
-    assert before.daily.running
+    # The runtime starts the scheduler once the bot is logged in, and it catches up.
+    settings = Settings(db_path=str(tmp_path / "test.db"), discord_token=Secret("a.b.c"))
+    runtime = Runtime(settings, service.content, clock=clock, signals=False)
+    running = asyncio.create_task(runtime.run(lambda s: DiscordFace(s.daily, settings)))
+    await fake.request(lambda r: r.path == f"/channels/{DAILY}/messages", timeout=15)
+    assert runtime.scheduler is not None and runtime.scheduler.running
     (message,) = fake.posted[DAILY]
-    await before.close()
-    assert not before.daily.running
+    runtime.stop()
+    assert await asyncio.wait_for(running, 15) == 0
+    assert not runtime.scheduler.running
 
     store = await open_store(tmp_path / "test.db")
-    after = build_bot(StudyService(service.content, store, clock=clock), sync=False)
+    after = build_bot(DailyService(StudyService(service.content, store, clock=clock)), sync=False)
     try:
         await after.login("test-token")
         body = await click(after, fake, message, "A")
@@ -273,9 +280,9 @@ async def test_the_reveal_shows_the_answer_and_how_many_members_picked_each_opti
     assert second["components"] and not reveal["components"]
     assert not reveal["flags"] & EPHEMERAL
     (embed,) = reveal["embeds"]
-    assert embed["title"] == f"Answer to the question of {day.isoformat()}"
+    assert embed["title"] == f"Answer to the question of {format_date('en', day)}"
     assert f"Right answer: {right}" in embed["description"]
-    assert "3 member(s) answered." in embed["description"]
+    assert "3 members answered." in embed["description"]
     fields = {f["name"][2:4]: f for f in embed["fields"] if f["name"] != "\u200b"}
     assert set(fields) == {f"{x})" for x in question.letters}
     assert fields[f"{right})"]["name"].startswith("✅")
@@ -327,8 +334,11 @@ async def test_run_discord_posts_a_missed_daily_question_at_start_up(
     settings = Settings(db_path=str(db), discord_token=Secret("gateway-token"))
     running = asyncio.create_task(asyncio.to_thread(run_discord, settings, content))
 
-    sent = await fake.request(lambda r: r.path == f"/channels/{DAILY}/messages", timeout=15)
-    assert sent.body["embeds"][0]["title"] == f"Question du jour — {local.date().isoformat()}"
-    await asyncio.wait_for(fake.identified.wait(), 15)  # commands are served meanwhile
-    fake.gateway_events.put_nowait(4004)
+    try:
+        sent = await fake.request(lambda r: r.path == f"/channels/{DAILY}/messages", timeout=15)
+        title = sent.body["embeds"][0]["title"]
+        assert title == f"Question du jour — {format_date('fr', local.date())}"
+        await asyncio.wait_for(fake.identified.wait(), 15)  # commands are served meanwhile
+    finally:
+        fake.gateway_events.put_nowait(4004)  # the bot stops, whatever the test found
     assert await asyncio.wait_for(running, 15) == 2

@@ -7,7 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.discord_bot import StudyBot, build_bot
+from adapters.discord.app import StudyBot, build_bot
+from bot.daily import DailyService
 from bot.service import StudyService
 from bot.store import open_store
 from tests.conftest import Clock
@@ -77,7 +78,9 @@ async def test_an_answer_explains_every_option_and_counts_once(
     _, again = await press(discord_bot, fake, payload, right)
     assert again["type"] == 4
     assert again["data"]["flags"] & EPHEMERAL
-    assert again["data"]["content"] == "You already answered this question; it counted once."
+    assert again["data"]["content"] == (
+        f"You already answered this question; it counted once.\nRight answer: {right}"
+    )
     assert len(attempts(tmp_path)) == 1
 
 
@@ -132,14 +135,15 @@ async def test_next_question_keeps_the_domain(discord_bot: StudyBot, fake: FakeD
 async def test_a_button_still_works_after_a_restart(
     fake: FakeDiscord, service: StudyService, tmp_path: Path
 ) -> None:
-    before = build_bot(service)
+    before = build_bot(DailyService(service))
     await before.login("test-token")
     payload = fake.slash("quiz")
     await feed(before, fake, payload)
     await before.close()
 
     store = await open_store(tmp_path / "test.db")
-    after = build_bot(StudyService(service.content, store, clock=service.clock), sync=False)
+    after_service = StudyService(service.content, store, clock=service.clock)
+    after = build_bot(DailyService(after_service), sync=False)
     try:
         await after.login("test-token")
         _, body = await press(after, fake, payload, "A")
@@ -207,7 +211,7 @@ async def test_a_french_client_gets_french_questions_and_buttons(
         raise AssertionError("no choose-TWO question was served in domain 1")
     embed = data["embeds"][0]
     assert embed["title"].startswith("Domaine 1 · Ingestion et transformation des données")
-    assert "Choisissez 2 options, puis Valider." in embed["footer"]["text"]
+    assert "Cochez 2 options, puis Valider." in embed["footer"]["text"]
     assert "(fr)" in embed["description"]
 
 
@@ -216,5 +220,5 @@ async def test_quiz_in_a_dm_asks_for_a_server(discord_bot: StudyBot, fake: FakeD
 
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"] == (
-        "This command works in a server or workspace channel, not here."
+        "This command works in a server channel, not in direct messages."
     )

@@ -6,9 +6,9 @@ import functools
 
 import pytest
 
-from adapters.discord_buttons import feedback_view, quiz_view
-from adapters.discord_ids import ANSWER_TEMPLATE, NEXT_TEMPLATE, PICK_TEMPLATE, NextKey, QuizKey
-from adapters.discord_render import card_embed, feedback_embed, progress_embed
+from adapters.discord.buttons import feedback_view, quiz_view
+from adapters.discord.ids import ANSWER_TEMPLATE, NEXT_TEMPLATE, PICK_TEMPLATE, NextKey, QuizKey
+from adapters.discord.render import card_embed, feedback_embed, progress_embed
 from bot.content import Content, default_content_dir, load_content
 from bot.service import StudyService
 from bot.store import SqliteStore
@@ -25,24 +25,24 @@ def real_content() -> Content:
 def test_custom_ids_round_trip_and_fit_with_the_longest_real_question_id() -> None:
     real = real_content()
     longest = max(real.questions, key=len)
-    key = QuizKey(4, longest, "6b0970c0ffff", "ABCDEFGH", BIGGEST_SNOWFLAKE)
+    key = QuizKey("4.5", longest, "6b0970c0ffff", "ABCDEFGH", BIGGEST_SNOWFLAKE)
     for kind, template in (("a", ANSWER_TEMPLATE), ("p", PICK_TEMPLATE)):
         custom_id = key.custom_id(kind)
         assert len(custom_id) <= 100
         match = template.fullmatch(custom_id)
         assert match is not None
         assert QuizKey.parse(match) == key
-    empty = QuizKey(0, "d1.1-x", "00000000abcd", "", 7)
+    empty = QuizKey("0", "d1.1-x", "00000000abcd", "", 7)
     parsed = PICK_TEMPLATE.fullmatch(empty.custom_id("p"))
     assert parsed is not None and QuizKey.parse(parsed) == empty
-    next_id = NextKey(3, BIGGEST_SNOWFLAKE).custom_id()
+    next_id = NextKey("3", BIGGEST_SNOWFLAKE).custom_id()
     match = NEXT_TEMPLATE.fullmatch(next_id)
-    assert match is not None and NextKey.parse(match) == NextKey(3, BIGGEST_SNOWFLAKE)
+    assert match is not None and NextKey.parse(match) == NextKey("3", BIGGEST_SNOWFLAKE)
 
 
 def test_a_question_id_too_long_for_discord_is_refused_loudly() -> None:
     with pytest.raises(ValueError, match="longer than 100"):
-        QuizKey(1, "d1.1-" + "x" * 80, "6b0970c0ffff", "A", BIGGEST_SNOWFLAKE).custom_id("a")
+        QuizKey("1", "d1.1-" + "x" * 80, "6b0970c0ffff", "A", BIGGEST_SNOWFLAKE).custom_id("a")
 
 
 def huge_feedback(n: int = 8) -> Feedback:
@@ -74,7 +74,7 @@ def test_feedback_for_huge_content_stays_within_embed_limits() -> None:
     assert len(embed.description or "") <= 4096
     assert len(embed.fields) == 9
     assert all(len(f.name or "") <= 256 and len(f.value or "") <= 1024 for f in embed.fields)
-    assert embed.title == "❌ Pas tout à fait."
+    assert embed.title == "❌ Mauvaise réponse."
     view = feedback_view(huge_feedback(), 0, 1)
     assert [type(i).__name__ for i in view.children] == ["NextButton", "Button"]
 

@@ -9,10 +9,11 @@ from typing import Any
 
 import aiohttp
 
-from adapters.discord_bot import StudyBot, run_discord
+from adapters.discord.app import StudyBot
 from bot.config import Secret, Settings
 from bot.content import Content
 from tests.fakes.discord_api import APP_ID, GUILD_ID, FakeDiscord, buttons
+from tests.fakes.discord_fixtures import run_discord
 from tests.ops_support import free_port
 
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
@@ -68,7 +69,7 @@ async def test_sync_registers_every_command_with_french_localizations(
     assert int(admin["default_member_permissions"]) == 1 << 5  # Manage Server
     assert admin["dm_permission"] is False
     assert set(options(admin)) == {"daily-on", "daily-off", "progress-public", "settings"}
-    assert options(admin)["daily-off"]["name_localizations"]["fr"] == "quotidien-arrêter"
+    assert options(admin)["daily-off"]["name_localizations"]["fr"] == "arrêter-question-du-jour"
     for name in ("quiz", "progress", "leaderboard", "language"):
         assert commands[name]["dm_permission"] is False, name
     assert commands["lesson"]["dm_permission"] is True

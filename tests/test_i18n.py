@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from bot.i18n import CATALOGS, locale_from, pct, placeholders, t
+from datetime import date
+
+from bot.i18n import CATALOGS, COMMANDS, format_date, locale_from, pct, placeholders, t
 
 
 def test_every_text_exists_in_both_languages_with_the_same_fields() -> None:
@@ -26,4 +28,21 @@ def test_a_count_of_one_takes_the_singular() -> None:
     assert stats == ["1 answer · 50% right", "2 answers · 50% right"]
     stats = [t("fr", "progress.domain_stats", count=n, accuracy="50 %") for n in (1, 2)]
     assert stats == ["1 réponse · 50 % de bonnes", "2 réponses · 50 % de bonnes"]
-    assert t("en", "error.content", count=1) == "The content has 1 problem(s)."  # no .one form
+    assert t("en", "error.content", count=1) == "The content has 1 problem."
+    # French takes the singular for 0 too; a .zero form wins over it where there is one.
+    assert t("fr", "progress.streak", count=0) == "Série quotidienne : 0 jour."
+    assert t("fr", "daily.reveal_total", count=0) == "Aucun membre n'a répondu."
+
+
+def test_commands_are_named_the_way_each_face_shows_them() -> None:
+    assert t("fr", "lesson.list_hint") == "Ouvrez-en une avec /lesson <id ou mots>."
+    french_discord = {**COMMANDS, "lesson": "/leçon"}
+    assert (
+        t("fr", "lesson.list_hint", cmd=french_discord) == "Ouvrez-en une avec /leçon <id ou mots>."
+    )
+
+
+def test_dates_inside_sentences_are_written_out() -> None:
+    assert format_date("fr", "2026-03-14") == "14 mars 2026"
+    assert format_date("fr", date(2026, 3, 1)) == "1er mars 2026"
+    assert format_date("en", "2026-11-27") == "27 November 2026"

@@ -14,7 +14,13 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.health import HealthServer, Probes, PrometheusEvents, database_probe, serve_health
+from adapters.shared.health import (
+    HealthServer,
+    Probes,
+    PrometheusEvents,
+    database_probe,
+    serve_health,
+)
 from bot.config import Settings
 from bot.content import Content
 from bot.errors import ConfigError

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.lifecycle import install_shutdown
+from studybot.signals import install_shutdown
 from tests.ops_support import STUDYBOT, clean_env, read_until
 
 ACK = "Type /quiz or next"

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from adapters.slack_blocks import card_blocks, lesson_blocks
-from adapters.slack_ids import Pick, checked_letters
-from adapters.slack_mrkdwn import Raw, chunks, escape, link, markdown, tmd
+from adapters.slack.ids import Pick, checked_letters
+from adapters.slack.mrkdwn import Raw, chunks, escape, link, markdown, tmd
+from adapters.slack.render import card_blocks, lesson_blocks
 from bot.content import Content, default_content_dir, load_content
 from bot.errors import StudyBotError
 from bot.service import StudyService
+from bot.views import Scope
 
 
 def test_escape_and_catalog_texts_never_let_markup_through() -> None:
@@ -47,10 +48,20 @@ def test_long_text_is_split_at_paragraphs_within_a_section() -> None:
 
 
 def test_button_values_round_trip_and_forged_ones_are_refused() -> None:
-    pick = Pick("d1.1-kinesis-fanout", "6a0b2c00abcd", "B", 1)
+    pick = Pick("d1.1-kinesis-fanout", "6a0b2c00abcd", "B", "1.1")
     assert Pick.decode(pick.encode()) == pick
-    assert Pick.decode("q|6a0b2c00abcd||") == Pick("q", "6a0b2c00abcd", "", None)
-    for forged in ["", "a|b|c", "q|tok en|A|", "q|tok|AB|", "q|tok|A|9", None, 42, "q|t|A|1|x"]:
+    assert Pick.decode("q|6a0b2c00abcd||") == Pick("q", "6a0b2c00abcd", "", "")
+    for forged in [
+        "",
+        "a|b|c",
+        "q|tok en|A|",
+        "q|tok|AB|",
+        "q|tok|A|x",
+        "q|tok|A|2.34",
+        None,
+        42,
+        "q|t|A|1|x",
+    ]:
         with pytest.raises(StudyBotError):
             Pick.decode(forged)
 
@@ -93,7 +104,7 @@ def test_every_real_question_and_lesson_fits_slacks_limits(
     service = StudyService(real_content, store=None, rng=random.Random(1))  # type: ignore[arg-type]
     for question in real_content.questions.values():
         card = service.card(question, locale, "6a0b2c00abcd")
-        blocks = card_blocks(card, question.domain)
+        blocks = card_blocks(card, Scope(domain=question.domain))
         limits(blocks)
         assert blocks[-1]["elements"][0]["type"] == (
             "checkboxes" if question.choose > 1 else "button"

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.slack_daily import parse_channel
-from adapters.slack_replies import error_text
+from adapters.slack.admin import parse_channel
+from adapters.slack.replies import error_text
 from bot.errors import InvalidAnswer, StudyBotError
 from bot.service import StudyService
 from tests.fakes.slack_api import TEAM, fake_slack
@@ -50,7 +50,7 @@ async def test_admin_sets_channel_time_and_timezone_then_turns_it_off(
     assert "<#C0DAILY>: every day at 07:30 (Europe/Paris)" in status
 
     off = await bot.command("/daily-settings", "off", user="U0OWN")  # an owner, in French
-    assert texts(off) == "Question du jour désactivée dans 1 canal/canaux."
+    assert texts(off) == "Question du jour arrêtée dans 1 canal."
     assert (await channels(service))[0] == ("C0GENERAL", "09:00", "UTC", False)
     await bot.command("/daily-settings", "off all", user="U0ADA")
     assert [c[3] for c in await channels(service)] == [False, False]

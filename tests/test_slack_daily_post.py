@@ -21,15 +21,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import _start_daily, _stop_daily, build_app, web_app
-from adapters.slack_daily_post import (
+from adapters.slack.app import build_app, web_app
+from adapters.slack.daily import (
     DAILY_SUBMIT,
     SlackPublisher,
-    daily_buttons,
     question_blocks,
     reveal_blocks,
 )
-from adapters.slack_ids import PICK
+from adapters.slack.ids import PICK
 from bot.config import Secret, Settings
 from bot.content import Content
 from bot.daily import DailyService, pick_daily
@@ -91,8 +90,8 @@ async def running(
         publisher = SlackPublisher(client, rate_per_second=1000.0, sleep=sleep)
         scheduler = DailyScheduler(daily, {"slack": publisher}, clock=clock)
         app = build_app(
-            service, token="xoxb-test", signing_secret=SECRET, client=client,
-            process_before_response=True, extensions=(daily_buttons(daily),),
+            daily, token="xoxb-test", signing_secret=SECRET, client=client,
+            process_before_response=True,
         )  # fmt: skip
         async with TestClient(TestServer(web_app(app, SECRET), host="127.0.0.1")) as http:
             yield Env(service, daily, scheduler, Bot(http, slack), waits)
@@ -186,11 +185,16 @@ async def test_the_cron_job_posts_the_question_with_buttons_once(
     await env.scheduler.fire(channel.id)  # the same day again: the database says it is done
     (message,) = env.bot.fake.messages(channel.channel)
     assert (
-        message["unfurl_links"] is False and "Question of the day — 2026-11-27" in message["text"]
+        message["unfurl_links"] is False
+        and "Question of the day — 27 November 2026" in message["text"]
     )
     assert message["blocks"][0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "Question of the day — 2026-11-27", "emoji": True},
+        "text": {
+            "type": "plain_text",
+            "text": "Question of the day — 27 November 2026",
+            "emoji": True,
+        },
     }
     (post_id, qid, status, ref) = db(
         path, "SELECT id, question_id, status, message_ref FROM daily_posts"
@@ -255,7 +259,7 @@ async def test_buttons_work_after_a_restart(
         reply = await click(
             after.bot, f"sb.daily.{wrong}", value, user="U0BOB", channel=channel.channel
         )
-        assert "Pas tout à fait" in texts(reply) and f"Bonne réponse : {right}" in texts(reply)
+        assert "Mauvaise réponse" in texts(reply) and f"Bonne réponse : {right}" in texts(reply)
         again = await click(
             after.bot, f"sb.daily.{wrong}", value, user="U0ANA", channel=channel.channel
         )
@@ -315,14 +319,14 @@ async def test_the_reveal_shows_the_counts_and_closes_the_question(
     clock.now += timedelta(days=1)
     await env.scheduler.fire(channel.id)  # the next question, then yesterday's answer
     question, reveal = slack.messages(channel.channel)[1:]
-    assert "Question of the day — 2026-11-28" in question["text"]
-    assert reveal["blocks"][0]["text"]["text"] == "Answer to the question of 2026-11-27"
+    assert "Question of the day — 28 November 2026" in question["text"]
+    assert reveal["blocks"][0]["text"]["text"] == "Answer to the question of 27 November 2026"
     shown = texts(reveal)
     assert f"*Right answer: {right}*" in shown and "How the channel answered" in shown
     assert f"{right}: 2 (67%)" in shown and f"{wrong}: 1 (33%)" in shown
     others = [x for x in "ABCD" if x not in (right, wrong)]
     assert all(f"{x}: 0 (0%)" in shown for x in others)
-    assert "3 member(s) answered." in shown
+    assert "3 members answered." in shown
     assert all(o.why.get("en") in shown for o in env.service.question(qid).options)
     assert "<https://docs.aws.amazon.com/" in shown and reveal["unfurl_links"] is False
     assert db(path, "SELECT count(*) FROM daily_posts WHERE revealed_at IS NOT NULL") == [(1,)]
@@ -411,15 +415,15 @@ async def test_stopping_lets_a_post_in_flight_finish_so_a_restart_never_repeats_
 ) -> None:
     channel = await configure(env, channel_for(content, 1))  # due now: posted at start-up
     slack.held["chat.postMessage"] = asyncio.Event()
-    ready = asyncio.Event()
-    ready.set()
-    starting = asyncio.create_task(_start_daily(env.scheduler, ready))
+    starting = asyncio.create_task(env.scheduler.start())
     await slack.wait_for(lambda: bool(slack.called("chat.postMessage")))
-    stopping = asyncio.create_task(_stop_daily(env.scheduler, starting))
+    stopping = asyncio.create_task(env.scheduler.shutdown())
     await asyncio.sleep(0)  # one turn of the loop: the stop has begun
     assert not stopping.done()
     slack.held["chat.postMessage"].set()
     await asyncio.wait_for(stopping, 5)
+    await asyncio.wait_for(starting, 5)
+    await env.scheduler.shutdown()
     assert len(slack.messages(channel.channel)) == 1 and not env.scheduler.running
     assert db(path, "SELECT status FROM daily_posts") == [("posted",)]
 

@@ -20,10 +20,11 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import build_app, web_app
-from adapters.slack_ids import PICK
-from adapters.slack_members import MemberDirectory
+from adapters.slack.app import build_app, web_app
+from adapters.slack.ids import PICK
+from adapters.slack.members import MemberDirectory
 from bot.content import Content
+from bot.daily import DailyService
 from bot.service import StudyService
 from bot.store import open_store
 from tests.conftest import Clock
@@ -128,7 +129,7 @@ async def running_bot(
 ) -> AsyncIterator[Bot]:
     client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
     app = build_app(
-        service,
+        DailyService(service),
         token="xoxb-test",
         signing_secret=SECRET,
         client=client,
@@ -298,7 +299,7 @@ async def test_lessons_list_open_and_quiz_on_it(bot: Bot) -> None:
     assert lesson["blocks"][0]["text"]["text"] == "Perform data ingestion"
     assert "<https://docs.aws.amazon.com/streams/latest/dev/introduction.html>" in texts(lesson)
     (quiz,) = elements(lesson)
-    assert (quiz["action_id"], quiz["value"]) == ("sb.next", "1")
+    assert (quiz["action_id"], quiz["value"]) == ("sb.next", "1.1")
     await bot.click(quiz["action_id"], quiz["value"])
     assert "Domain 1 ·" in texts(bot.reply())
     assert "No lesson matches quantum" in texts(await bot.command("/lesson", "quantum"))
@@ -325,7 +326,7 @@ async def test_bad_input_gets_a_short_ephemeral_line_and_counts_nothing(
 ) -> None:
     cases = [
         (await bot.command("/leaderboard", "7"), "Domain must be 1, 2, 3 or 4."),
-        (await bot.command("/quiz", "banana"), "Domain must be 1, 2, 3 or 4."),
+        (await bot.command("/quiz", "banana"), "banana is neither a domain (1 to 4) nor a task"),
         (await bot.command("/bogus"), "Unknown command /bogus."),
     ]
     for reply, expected in cases:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from adapters.slack_handlers import COMMANDS
+from adapters.slack.commands import COMMANDS
 
 MANIFEST = Path(__file__).parent.parent / "slack-manifest.yaml"
 

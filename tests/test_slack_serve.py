@@ -1,4 +1,5 @@
-"""`serve()` end to end: Socket Mode over a loopback websocket, and HTTP mode on a real port.
+"""The Slack face in the runtime, end to end: Socket Mode over a loopback websocket, and HTTP
+mode on a real port.
 
 Both run the production path (no process_before_response): ack first, work after.
 """
@@ -13,14 +14,14 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 
-from adapters.slack_bot import serve
+from adapters.slack.app import SlackFace
 from bot.config import Secret, Settings
 from bot.content import Content
+from studybot.runtime import Runtime, Services
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.slack_api import (
     FakeSlack,
@@ -52,24 +53,34 @@ def settings(tmp_path: Path, fake: FakeSlack) -> Settings:
 
 
 class Running:
-    """serve() as a task, stopped and awaited on exit."""
+    """The runtime around a Slack face, as a task; stopped and awaited on exit."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.stop = asyncio.Event()
-        self.ready = asyncio.Event()
-        self.kwargs = kwargs
+    def __init__(
+        self, *, settings: Settings, content: Content, http: bool, port: int, host: str = "0.0.0.0"
+    ) -> None:
+        self.runtime = Runtime(settings, content, signals=False)
+        self.face: SlackFace | None = None
+        self.options = {"http": http, "port": port, "host": host}
+        self.settings = settings
         self.task: asyncio.Task[int] | None = None
 
+    def _face(self, services: Services) -> SlackFace:
+        self.face = SlackFace(services.daily, self.settings, **self.options)  # type: ignore[arg-type]
+        return self.face
+
     async def __aenter__(self) -> Running:
-        self.task = asyncio.create_task(serve(**self.kwargs, stop=self.stop, ready=self.ready))
-        ready = asyncio.create_task(self.ready.wait())
-        await asyncio.wait({self.task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        ready.cancel()
-        assert self.ready.is_set(), self.task.exception() if self.task.done() else "not ready"
+        self.task = asyncio.create_task(self.runtime.run(self._face))
+        for _ in range(1000):
+            if self.task.done() or (self.face is not None and self.face.ready.is_set()):
+                break
+            await asyncio.sleep(0.01)
+        assert self.face is not None and self.face.ready.is_set(), (
+            self.task.exception() if self.task.done() else "not ready"
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.stop.set()
+        self.runtime.stop()
         assert self.task is not None
         assert await asyncio.wait_for(self.task, 10) == 0
 

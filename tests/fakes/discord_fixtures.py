@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import discord
 import pytest
 import yarl
 
-from adapters.discord_bot import StudyBot, build_bot
+from adapters.discord.app import DiscordFace, StudyBot, build_bot
+from bot.config import Settings
+from bot.content import Content
+from bot.daily import DailyService
 from bot.service import StudyService
+from studybot.runtime import Runtime
 from tests.fakes.discord_api import FakeDiscord
 
-__all__ = ["discord_bot", "fake"]
+__all__ = ["discord_bot", "fake", "run_discord"]
+
+
+def run_discord(settings: Settings, content: Content) -> int:
+    """What `studybot discord` runs: the runtime around a Discord face, until it stops."""
+
+    async def main() -> int:
+        return await Runtime(settings, content).run(lambda s: DiscordFace(s.daily, settings))
+
+    return asyncio.run(main())
 
 
 @pytest.fixture
@@ -29,7 +43,7 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 async def discord_bot(fake: FakeDiscord, service: StudyService) -> AsyncIterator[StudyBot]:
-    bot = build_bot(service)
+    bot = build_bot(DailyService(service))
     await bot.login("test-token")
     yield bot
     await bot.close()

@@ -9,10 +9,9 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from adapters.discord_buttons import next_view, send_question
-from adapters.discord_common import (
+from adapters.discord.buttons import next_view, send_question
+from adapters.discord.common import (
     PLATFORM,
-    clip,
     guild_ref,
     loc,
     locale_of,
@@ -20,7 +19,8 @@ from adapters.discord_common import (
     reply,
     service_of,
 )
-from adapters.discord_render import (
+from adapters.discord.render import (
+    clip,
     leaderboard_embed,
     lesson_embed,
     lessons_embed,
@@ -29,7 +29,7 @@ from adapters.discord_render import (
 from bot.content import Content
 from bot.errors import StudyBotError
 from bot.i18n import t
-from bot.views import UserRef
+from bot.views import Scope, UserRef
 
 __all__ = ["PROGRESS_PUBLIC", "languages", "localized", "register_commands"]
 
@@ -51,6 +51,19 @@ def _domain_choices(content: Content) -> list[Choice[int]]:
     ]
 
 
+def _task_choices(content: Content) -> list[Choice[str]]:
+    return [
+        Choice(
+            name=locale_str(
+                clip(f"{t.id} · {t.name.en}", 100), fr=clip(f"{t.id} · {t.name.fr}", 100)
+            ),
+            value=t.id,
+        )
+        for d in content.domains
+        for t in d.tasks
+    ][:MAX_CHOICES]
+
+
 def _periods() -> list[Choice[str]]:
     return [
         Choice(name=loc("leaderboard.period_all"), value="all"),
@@ -63,8 +76,11 @@ def languages() -> list[Choice[str]]:
     return [Choice(name="English", value="en"), Choice(name="Français", value="fr")]
 
 
-async def quiz(interaction: discord.Interaction[Any], domain: int | None = None) -> None:
-    await send_question(interaction, domain)
+async def quiz(
+    interaction: discord.Interaction[Any], domain: int | None = None, task: str | None = None
+) -> None:
+    scope = service_of(interaction).parse_scope(task) if task else Scope(domain=domain)
+    await send_question(interaction, scope)
 
 
 async def progress(
@@ -99,10 +115,11 @@ async def lesson(interaction: discord.Interaction[Any], topic: str | None = None
         await reply(interaction, embed=lessons_embed(service.lessons(locale)))
         return
     found = service.lesson(topic, locale)
-    if found.domain is None or interaction.guild_id is None:
+    if found.task is None or interaction.guild_id is None:
         await reply(interaction, embed=lesson_embed(found))
         return
-    view = next_view(locale, found.domain, interaction.user.id)
+    label = t(locale, "lesson.quiz_button", task=found.task)
+    view = next_view(locale, found.task, interaction.user.id, label)
     await reply(interaction, embed=lesson_embed(found), view=view)
 
 
@@ -131,7 +148,8 @@ async def language(interaction: discord.Interaction[Any], language: str) -> None
 def register_commands(tree: app_commands.CommandTree[Any], content: Content) -> None:
     """Add the members' commands to `tree`; names and texts are localized at sync."""
     domains = _domain_choices(content)
-    tree.add_command(localized("quiz", quiz, in_servers=True, domain=domains))
+    tasks = _task_choices(content)
+    tree.add_command(localized("quiz", quiz, in_servers=True, domain=domains, task=tasks))
     tree.add_command(localized("progress", progress, in_servers=True))
     tree.add_command(
         localized("leaderboard", leaderboard, in_servers=True, domain=domains, period=_periods())

@@ -11,8 +11,17 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
-from adapters.discord_commands import PROGRESS_PUBLIC, languages, localized
-from adapters.discord_common import PLATFORM, guild_ref, loc, locale_of, reply, service_of
+from adapters.discord.commands import PROGRESS_PUBLIC, languages, localized
+from adapters.discord.common import (
+    PLATFORM,
+    daily_of,
+    guild_ref,
+    loc,
+    locale_of,
+    reply,
+    service_of,
+)
+from bot.daily import CLEAR
 from bot.errors import StudyBotError
 from bot.i18n import locale_from, t
 from bot.views import DailyChannel
@@ -56,11 +65,6 @@ async def _manager(interaction: discord.Interaction[Any]) -> tuple[str, str]:
     return ref.community, await locale_of(interaction)
 
 
-async def _existing(interaction: discord.Interaction[Any], guild: str, channel: str) -> Any:
-    channels = await service_of(interaction).daily_channels(PLATFORM, guild)
-    return next((c for c in channels if c.channel == channel), None)
-
-
 async def daily_on(
     interaction: discord.Interaction[Any],
     channel: Channel,
@@ -70,32 +74,26 @@ async def daily_on(
     reveal_after: app_commands.Range[int, 0, 1440] | None = None,
 ) -> None:
     guild, locale = await _manager(interaction)
-    old: DailyChannel | None = await _existing(interaction, guild, str(channel.id))
     guild_locale = interaction.guild_locale.value if interaction.guild_locale else None
-    configured = await service_of(interaction).configure_daily(
+    configured = await daily_of(interaction).configure(
         PLATFORM,
         guild,
         str(channel.id),
-        post_time=time or (old.post_time if old else "09:00"),
-        timezone=timezone or (old.timezone if old else "UTC"),
-        locale=language or (old.locale if old else locale_from(guild_locale)),
-        reveal_after_minutes=_reveal_after(reveal_after, old),
+        post_time=time,
+        timezone=timezone,
+        locale=language,
+        # 0: reveal with the next question again; not given: unchanged.
+        reveal_after=CLEAR if reveal_after == 0 else reveal_after,
+        default_locale=locale_from(guild_locale),
     )
     await reply(interaction, _describe_channel(locale, configured))
-
-
-def _reveal_after(given: int | None, old: DailyChannel | None) -> int | None:
-    """Minutes given, 0 for "with the next question", or unchanged when not given."""
-    if given is None:
-        return old.reveal_after_minutes if old else None
-    return given or None
 
 
 async def daily_off(interaction: discord.Interaction[Any], channel: Channel | None = None) -> None:
     guild, locale = await _manager(interaction)
     target = str(channel.id) if channel is not None else None
     count = await service_of(interaction).disable_daily(PLATFORM, guild, target)
-    await reply(interaction, t(locale, "daily.disabled", n=count))
+    await reply(interaction, t(locale, "discord.daily_off", count=count))
 
 
 async def progress_public(interaction: discord.Interaction[Any], visible: bool) -> None:
@@ -113,13 +111,17 @@ async def settings(interaction: discord.Interaction[Any]) -> None:
     channels = [c for c in await service.daily_channels(PLATFORM, guild) if c.enabled]
     lines.extend(_describe_channel(locale, c) for c in channels)
     if not channels:
-        lines.append(t(locale, "daily.none"))
+        lines.append(t(locale, "discord.daily_none"))
     await reply(interaction, "\n".join(lines))
 
 
 def _describe_channel(locale: str, c: DailyChannel) -> str:
     return t(
-        locale, "daily.configured", channel=f"<#{c.channel}>", time=c.post_time, timezone=c.timezone
+        locale,
+        "discord.daily_configured",
+        channel=f"<#{c.channel}>",
+        time=c.post_time,
+        timezone=c.timezone,
     )
 
 

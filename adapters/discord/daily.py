@@ -8,63 +8,37 @@ A click needs nothing but the post id and the letter(s): after a restart the sam
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 import discord
 from discord import ui
 
-from adapters.discord_buttons import feedback_view
-from adapters.discord_common import (
+from adapters.discord.buttons import feedback_view, repeat_text
+from adapters.discord.common import (
     NO_MENTIONS,
     PLATFORM,
-    clip,
+    daily_of,
     guild_ref,
     locale_of,
     on_error,
     reply,
-    service_of,
 )
-from adapters.discord_render import (
-    BLUE,
-    DESCRIPTION,
-    FIELD_NAME,
-    FIELD_VALUE,
-    FOOTER,
-    GREEN,
-    TITLE,
-    TOTAL,
-    feedback_embed,
-)
-from bot.daily import DailyService
+from adapters.discord.render import clip, daily_embed, feedback_embed, reveal_embed
 from bot.errors import ChannelUnavailable
-from bot.i18n import pct, t
-from bot.service import StudyService
-from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, bar
-from scheduler.daily import DailyScheduler
+from bot.i18n import t
+from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard
 
-__all__ = [
-    "DAILY_ITEMS",
-    "DailyButton",
-    "DailyRunner",
-    "DailySelect",
-    "DiscordPublisher",
-    "daily_view",
-    "question_embed",
-    "reveal_embed",
-]
+__all__ = ["DAILY_ITEMS", "DailyButton", "DailySelect", "DiscordPublisher", "daily_view"]
 
 log = logging.getLogger(__name__)
 
 BUTTON_TEMPLATE = re.compile(r"sb:d:(?P<post>\d{1,18}):(?P<letter>[A-Z])")
 SELECT_TEMPLATE = re.compile(r"sb:ds:(?P<post>\d{1,18})")
 PER_ROW = 5
-AUTHOR, OPTION_LABEL = 256, 100
+OPTION_LABEL = 100
 # Discord's answers that mean the bot can no longer post in a channel, whatever it retries:
 # 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions.
 UNAVAILABLE_CODES = frozenset({10003, 50001, 50013})
@@ -77,12 +51,11 @@ async def _answer(
     try:
         ref = guild_ref(interaction)
         locale = await locale_of(interaction)
-        daily = DailyService(service_of(interaction))
-        fb = await daily.answer(ref, post_id, choice, locale)
+        fb = await daily_of(interaction).answer(ref, post_id, choice, locale)
         if not fb.counted:
-            await reply(interaction, t(locale, "answer.already"))
+            await reply(interaction, repeat_text(fb))
             return
-        view = feedback_view(fb, 0, interaction.user.id)
+        view = feedback_view(fb, "0", interaction.user.id)
         await reply(interaction, embed=feedback_embed(fb), view=view)
     except Exception as error:
         await on_error(interaction, error)
@@ -153,53 +126,6 @@ def daily_view(post: DailyPost, card: QuestionCard) -> ui.View:
     return view
 
 
-def question_embed(card: QuestionCard, day: str) -> discord.Embed:
-    loc = card.locale
-    header = t(loc, "quiz.header", domain=card.domain, domain_name=card.domain_name, task=card.task)
-    options = "\n".join(f"**{letter})** {text}" for letter, text in card.options)
-    hint = t(loc, "discord.daily_pick", n=card.choose) if card.choose > 1 else t(loc, "daily.hint")
-    embed = discord.Embed(
-        title=clip(t(loc, "daily.title", date=day), TITLE),
-        description=clip(f"{card.stem}\n\n{options}", DESCRIPTION),
-        colour=BLUE,
-    )
-    embed.set_author(name=clip(header, AUTHOR))
-    return embed.set_footer(text=clip(hint, FOOTER))
-
-
-def reveal_embed(reveal: DailyReveal) -> discord.Embed:
-    """The right answer, why each option is right or wrong, and how many members picked it."""
-    loc = reveal.locale
-    head = "\n".join(
-        [
-            t(loc, "answer.right_options", letters=", ".join(reveal.right)),
-            t(loc, "daily.reveal_total", n=reveal.answers),
-        ]
-    )
-    stem = clip(reveal.stem, min(DESCRIPTION - len(head) - 2, 1500))
-    embed = discord.Embed(
-        title=clip(t(loc, "daily.reveal_title", date=reveal.local_date), TITLE),
-        description=f"{stem}\n\n{head}",
-        colour=GREEN,
-    )
-    refs = "\n".join(t(loc, "answer.learn_more", url=url) for url in reveal.references)
-    used = len(embed.title or "") + len(embed.description or "") + len(refs)
-    share = max(80, (TOTAL - used - 100) // max(1, len(reveal.options)))
-    counts = dict(reveal.counts)
-    for o in reveal.options:
-        n = counts.get(o.letter, 0)
-        fraction = n / reveal.answers if reveal.answers else 0.0
-        tally = t(loc, "daily.reveal_count", letter=o.letter, n=n, share=pct(loc, fraction))
-        name = clip(
-            f"{'✅' if o.right else '❌'} {o.letter}) {o.text}", min(FIELD_NAME, share // 3)
-        )
-        value = clip(f"`{bar(fraction)}` {tally}\n{o.why}", min(FIELD_VALUE, share - len(name)))
-        embed.add_field(name=name, value=value, inline=False)
-    if refs:
-        embed.add_field(name="\u200b", value=clip(refs, FIELD_VALUE), inline=False)
-    return embed
-
-
 class DiscordPublisher:
     """Posts daily questions and reveals in Discord channels, through the bot's REST client."""
 
@@ -213,7 +139,7 @@ class DiscordPublisher:
     async def post_question(
         self, channel: DailyChannel, post: DailyPost, card: QuestionCard
     ) -> str:
-        embed = question_embed(card, post.local_date)
+        embed = daily_embed(card, post.local_date)
         message = await self._send(channel, embed, daily_view(post, card))
         return str(message.id)
 
@@ -234,54 +160,3 @@ class DiscordPublisher:
             if isinstance(error, discord.NotFound) or error.code in UNAVAILABLE_CODES:
                 raise ChannelUnavailable(f"{error.status} {error.code}: {error.text}") from error
             raise
-
-
-class DailyRunner:
-    """The daily scheduler beside a running bot: started once, in the background; stopped on close."""
-
-    def __init__(self, client: discord.Client, service: StudyService, grace: timedelta) -> None:
-        self.client = client
-        self.service = service
-        self.grace = grace
-        self.scheduler: DailyScheduler | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.scheduler is not None and self.scheduler.running
-
-    def start(self) -> None:
-        """Start from the running loop; catch-up posts go on while the bot serves commands."""
-        if self._task is not None:
-            return
-        self.scheduler = DailyScheduler(
-            DailyService(self.service),
-            {PLATFORM: DiscordPublisher(self.client)},
-            grace=self.grace,
-            clock=self.service.clock,
-        )
-        self._task = asyncio.get_running_loop().create_task(
-            self._start(self.scheduler), name="studybot-daily-start"
-        )
-
-    async def _start(self, scheduler: DailyScheduler) -> None:
-        try:
-            await scheduler.start()
-        except Exception:
-            log.exception("the daily scheduler could not start: no daily posts until a restart")
-
-    async def started(self) -> None:
-        """Wait until start-up, catch-up posts included, is over."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
-
-    async def stop(self) -> None:
-        # Shut the scheduler down first: it lets a post in flight finish and be recorded;
-        # only then is what is left of the start-up catch-up cancelled.
-        if self.scheduler is not None:
-            await self.scheduler.shutdown()
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

@@ -9,19 +9,20 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING
 
+from adapters.discord.render import clip, commands, escape
 from bot.errors import StudyBotError
 from bot.i18n import locale_from, t
 from bot.views import UserRef
 
 if TYPE_CHECKING:
+    from bot.daily import DailyService
     from bot.service import StudyService
 
 __all__ = [
     "NO_MENTIONS",
     "PLATFORM",
     "CatalogTranslator",
-    "clip",
-    "escape",
+    "daily_of",
     "guild_ref",
     "loc",
     "locale_of",
@@ -58,19 +59,14 @@ class CatalogTranslator(app_commands.Translator):
         return t("fr", key) if key else None
 
 
-def clip(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
-
-
-def escape(text: str) -> str:
-    """A member-supplied text shown as typed: no markdown, no mentions."""
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
-
-
 def service_of(interaction: discord.Interaction[Any]) -> StudyService:
     service: StudyService = interaction.client.service
     return service
+
+
+def daily_of(interaction: discord.Interaction[Any]) -> DailyService:
+    daily: DailyService = interaction.client.daily
+    return daily
 
 
 def guild_ref(interaction: discord.Interaction[Any]) -> UserRef:
@@ -146,7 +142,8 @@ async def on_error(interaction: discord.Interaction[Any], error: Exception) -> N
         log.info("interaction %s refused: %s", interaction.id, key)
     if interaction.type is discord.InteractionType.autocomplete:
         return
-    text = t(await _error_locale(interaction), key, **params)
+    locale = await _error_locale(interaction)
+    text = t(locale, key, cmd=commands(locale), **params)
     try:
         await reply(interaction, text)
     except discord.HTTPException as e:  # e.g. the 3-second window passed

@@ -109,14 +109,16 @@ async def member_session(
 ) -> Member:
     """The member behind a request; records their language in the context for the error handler.
 
-    The app's `MemberDirectory` is in the context under "members" (see slack_bot.build_app).
+    The app's `MemberDirectory` is in the context under "members" (see adapters.slack.app.build_app).
     """
     team, user = context.get("team_id"), context.get("user_id")
     if not isinstance(team, str) or not isinstance(user, str):
         raise StudyBotError("slack.bad_request")
     directory = context.get("members")
     if not isinstance(directory, MemberDirectory):
-        raise TypeError("the app has no MemberDirectory: build it with slack_bot.build_app")
+        raise TypeError(
+            "the app has no MemberDirectory: build it with adapters.slack.app.build_app"
+        )
     member = await fetch_member(service, directory, client, team, user, fallback_name)
     context["locale"] = member.locale
     return member

@@ -13,11 +13,15 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.backup import hold_database
 from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.errors import ConfigError, ContentError, StudyBotError
+
+if TYPE_CHECKING:
+    from studybot.runtime import FaceFactory
 
 __all__ = ["main"]
 
@@ -148,44 +152,38 @@ def _database_ready(settings: Settings) -> None:
 # refuses to replace the database under a running bot.
 
 
-def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.console import run_console
+def _run_bot(settings: Settings, make_face: FaceFactory) -> int:
+    """Build the runtime around a face and run it until it stops; the exit code."""
+    from studybot.runtime import Runtime
 
     _database_ready(settings)
     content = _load(settings)
     with hold_database(settings.db_path):
-        coro = run_console(
-            content=content,
-            db_path=settings.db_path,
-            user=args.user,
-            locale=args.lang,
-            settings=settings,
-        )
-        code: int = asyncio.run(coro)
-    return code
+        try:
+            return asyncio.run(Runtime(settings, content).run(make_face))
+        except KeyboardInterrupt:  # a second Ctrl-C while stopping
+            return 0
+
+
+def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.console.app import ConsoleFace
+
+    return _run_bot(settings, lambda s: ConsoleFace(s.daily, args.user, args.lang))
 
 
 def _cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     settings.require(*_REQUIRED["discord"])
-    from adapters.discord_bot import run_discord
+    from adapters.discord.app import DiscordFace
 
-    _database_ready(settings)
-    content = _load(settings)
-    with hold_database(settings.db_path):
-        code: int = run_discord(settings, content)
-    return code
+    return _run_bot(settings, lambda s: DiscordFace(s.daily, settings))
 
 
 def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     settings.require(*_REQUIRED["slack-http" if args.http else "slack"])
-    from adapters.slack_bot import run_slack
+    from adapters.slack.app import SlackFace
 
     port = args.port or settings.slack_port
-    _database_ready(settings)
-    content = _load(settings)
-    with hold_database(settings.db_path):
-        code: int = run_slack(settings, content, http=args.http, port=port)
-    return code
+    return _run_bot(settings, lambda s: SlackFace(s.daily, settings, http=args.http, port=port))
 
 
 _REQUIRED: dict[str, tuple[str, ...]] = {

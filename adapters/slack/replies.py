@@ -13,7 +13,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from adapters.slack_mrkdwn import Block, section, tmd
+from adapters.slack.mrkdwn import Block, section, tmd
 from bot.errors import StudyBotError
 from bot.events import Events
 from bot.i18n import CATALOGS, DEFAULT_LOCALE

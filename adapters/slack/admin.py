@@ -13,12 +13,12 @@ import logging
 import re
 from typing import Any
 
-from adapters.slack_blocks import daily_blocks
-from adapters.slack_members import PLATFORM, Member
-from adapters.slack_mrkdwn import Raw, section, tmd
-from adapters.slack_replies import Reply
+from adapters.slack.members import PLATFORM, Member
+from adapters.slack.mrkdwn import Raw, section, tmd
+from adapters.slack.render import daily_blocks
+from adapters.slack.replies import Reply
+from bot.daily import DailyService
 from bot.errors import StudyBotError
-from bot.service import StudyService
 from bot.views import DailyChannel
 
 __all__ = ["daily_settings", "parse_channel"]
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 # With `should_escape: true` in the manifest, Slack sends a picked channel as <#C0123|name>.
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]{2,30})(\|[^>]*)?>$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
-DEFAULT_TIME = "09:00"
-DEFAULT_TIMEZONE = "UTC"
 
 
 def parse_channel(raw: str | None, here: str | None) -> str:
@@ -50,29 +48,6 @@ def _mention(channel: str) -> Raw:
     return Raw(f"<#{channel}>")
 
 
-async def _current(service: StudyService, team: str, channel: str) -> DailyChannel | None:
-    found = await service.daily_channels(PLATFORM, team)
-    return next((c for c in found if c.channel == channel), None)
-
-
-async def _configure(
-    service: StudyService, m: Member, channel: str, *, post_time: str = "", timezone: str = ""
-) -> DailyChannel:
-    team = m.ref.community
-    current = await _current(service, team, channel)
-    return await service.configure_daily(
-        PLATFORM,
-        team,
-        channel,
-        post_time=post_time or (current.post_time if current else DEFAULT_TIME),
-        timezone=timezone or (current.timezone if current else DEFAULT_TIMEZONE),
-        # The channel keeps its language: an admin who reads French changing the time must
-        # not switch an English channel's posts to French.
-        locale=current.locale if current else m.locale,
-        reveal_after_minutes=current.reveal_after_minutes if current else None,
-    )
-
-
 def _confirm(locale: str, daily: DailyChannel) -> Reply:
     text = tmd(
         locale, "slack.daily_set", channel=_mention(daily.channel), time=daily.post_time,
@@ -81,21 +56,21 @@ def _confirm(locale: str, daily: DailyChannel) -> Reply:
     return Reply(tmd(locale, "slack.daily_title"), [section(text)])
 
 
-async def _status(service: StudyService, m: Member) -> Reply:
-    channels = await service.daily_channels(PLATFORM, m.ref.community)
+async def _status(daily: DailyService, m: Member) -> Reply:
+    channels = await daily.study.daily_channels(PLATFORM, m.ref.community)
     return Reply(tmd(m.locale, "slack.daily_title"), daily_blocks(channels, m.locale))
 
 
-async def _off(service: StudyService, m: Member, target: str | None, here: str | None) -> Reply:
+async def _off(daily: DailyService, m: Member, target: str | None, here: str | None) -> Reply:
     channel = None if target and target.lower() == "all" else parse_channel(target, here)
-    count = await service.disable_daily(PLATFORM, m.ref.community, channel)
+    count = await daily.study.disable_daily(PLATFORM, m.ref.community, channel)
     return Reply(
         tmd(m.locale, "slack.daily_title"), [section(tmd(m.locale, "slack.daily_off", count=count))]
     )
 
 
 async def daily_settings(
-    service: StudyService, m: Member, args: list[str], command: dict[str, Any]
+    daily: DailyService, m: Member, args: list[str], command: dict[str, Any]
 ) -> Reply:
     """Run one `/daily-settings` sub-command for an admin; anyone else gets a polite refusal."""
     if not m.is_admin:
@@ -103,15 +78,28 @@ async def daily_settings(
     here = command.get("channel_id") if isinstance(command.get("channel_id"), str) else None
     sub, rest = (args[0].lower(), args[1:]) if args else ("", [])
     if sub in ("", "status", "list"):
-        return await _status(service, m)
+        return await _status(daily, m)
     if sub == "off":
-        return await _off(service, m, rest[0] if rest else None, here)
+        return await _off(daily, m, rest[0] if rest else None, here)
     if sub == "channel" and len(rest) <= 1:
         channel = parse_channel(rest[0] if rest else None, here)
-        return _confirm(m.locale, await _configure(service, m, channel))
+        return _confirm(m.locale, await _configure(daily, m, channel))
     if sub in ("time", "timezone") and len(rest) in (1, 2):
         channel = parse_channel(rest[1] if len(rest) == 2 else None, here)
-        if sub == "time":
-            return _confirm(m.locale, await _configure(service, m, channel, post_time=rest[0]))
-        return _confirm(m.locale, await _configure(service, m, channel, timezone=rest[0]))
+        given = {"post_time" if sub == "time" else "timezone": rest[0]}
+        return _confirm(m.locale, await _configure(daily, m, channel, **given))
     raise StudyBotError("slack.daily_usage")
+
+
+async def _configure(
+    daily: DailyService, m: Member, channel: str, *, post_time: str = "", timezone: str = ""
+) -> DailyChannel:
+    # A new channel gets the admin's language; an existing one keeps its own.
+    return await daily.configure(
+        PLATFORM,
+        m.ref.community,
+        channel,
+        post_time=post_time or None,
+        timezone=timezone or None,
+        default_locale=m.locale,
+    )

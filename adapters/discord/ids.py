@@ -1,8 +1,10 @@
 """Button custom_ids that carry everything a click needs, so a click after a restart still works.
 
-`sb:a:<domain>:<question id>:<token>:<letters>:<owner>`  answer (single letter, or Submit)
-`sb:p:<domain>:<question id>:<token>:<letters>:<owner>`  choose-N toggle: the selection it leads to
-`sb:n:<domain>:<owner>`                                   next question (domain 0: any)
+`sb:a:<scope>:<question id>:<token>:<letters>:<owner>`  answer (single letter, or Submit)
+`sb:p:<scope>:<question id>:<token>:<letters>:<owner>`  choose-N toggle: the selection it leads to
+`sb:n:<scope>:<owner>`                                   next question
+
+The scope is what the learner practises: 0 (anything), a domain (2) or a task statement (2.3).
 
 The owner is the member's id in base 36 (13 characters at most); Discord allows 100 characters.
 """
@@ -23,12 +25,11 @@ __all__ = [
 ]
 
 MAX_CUSTOM_ID = 100
-_FIELDS = (
-    r"(?P<domain>\d):(?P<qid>[^:]+):(?P<token>[^:]+):(?P<letters>[A-Z]+|-):(?P<owner>[0-9a-z]+)"
-)
+_SCOPE = r"(?P<scope>\d(?:\.\d)?)"
+_FIELDS = _SCOPE + r":(?P<qid>[^:]+):(?P<token>[^:]+):(?P<letters>[A-Z]+|-):(?P<owner>[0-9a-z]+)"
 ANSWER_TEMPLATE = re.compile("sb:a:" + _FIELDS)
 PICK_TEMPLATE = re.compile("sb:p:" + _FIELDS)
-NEXT_TEMPLATE = re.compile(r"sb:n:(?P<domain>\d):(?P<owner>[0-9a-z]+)")
+NEXT_TEMPLATE = re.compile("sb:n:" + _SCOPE + r":(?P<owner>[0-9a-z]+)")
 _DIGITS = string.digits + string.ascii_lowercase
 
 
@@ -49,9 +50,9 @@ def _checked(custom_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class QuizKey:
-    """What a quiz button carries: the domain filter, the question, its token, letters, owner."""
+    """What a quiz button carries: the scope, the question, its token, letters, owner."""
 
-    domain: int
+    scope: str
     question_id: str
     token: str
     letters: str
@@ -60,14 +61,14 @@ class QuizKey:
     def custom_id(self, kind: str) -> str:
         letters = self.letters or "-"
         return _checked(
-            f"sb:{kind}:{self.domain}:{self.question_id}:{self.token}:{letters}:{_b36(self.owner)}"
+            f"sb:{kind}:{self.scope}:{self.question_id}:{self.token}:{letters}:{_b36(self.owner)}"
         )
 
     @classmethod
     def parse(cls, match: re.Match[str]) -> QuizKey:
         letters = match["letters"]
         return cls(
-            int(match["domain"]),
+            match["scope"],
             match["qid"],
             match["token"],
             "" if letters == "-" else letters,
@@ -77,14 +78,14 @@ class QuizKey:
 
 @dataclass(frozen=True, slots=True)
 class NextKey:
-    """What a "Next question" button carries: the domain filter (0: any) and the owner."""
+    """What a "Next question" button carries: the scope (0: any) and the owner."""
 
-    domain: int
+    scope: str
     owner: int
 
     def custom_id(self) -> str:
-        return _checked(f"sb:n:{self.domain}:{_b36(self.owner)}")
+        return _checked(f"sb:n:{self.scope}:{_b36(self.owner)}")
 
     @classmethod
     def parse(cls, match: re.Match[str]) -> NextKey:
-        return cls(int(match["domain"]), int(match["owner"], 36))
+        return cls(match["scope"], int(match["owner"], 36))

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord_common import (
+from adapters.discord.common import (
     NO_MENTIONS,
     guild_ref,
     locale_of,
@@ -18,17 +18,18 @@ from adapters.discord_common import (
     reply,
     service_of,
 )
-from adapters.discord_ids import (
+from adapters.discord.ids import (
     ANSWER_TEMPLATE,
     NEXT_TEMPLATE,
     PICK_TEMPLATE,
     NextKey,
     QuizKey,
 )
-from adapters.discord_render import card_embed, feedback_embed
+from adapters.discord.render import card_embed, feedback_embed, say
 from bot.errors import StudyBotError
 from bot.i18n import t
-from bot.views import Feedback, QuestionCard
+from bot.present import feedback_parts
+from bot.views import Feedback, QuestionCard, Scope
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -38,6 +39,8 @@ __all__ = [
     "feedback_view",
     "next_view",
     "quiz_view",
+    "repeat_text",
+    "scope_id",
     "send_question",
 ]
 
@@ -95,11 +98,11 @@ class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=ANSWER_TEMPLATE):
             ref, key.question_id, key.token, key.letters, locale
         )
         if not fb.counted:
-            await reply(interaction, t(locale, "answer.already"))
+            await reply(interaction, repeat_text(fb))
             return
         await interaction.response.edit_message(
             embed=feedback_embed(fb),
-            view=feedback_view(fb, key.domain, key.owner),
+            view=feedback_view(fb, key.scope, key.owner),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -131,13 +134,13 @@ class PickButton(ui.DynamicItem[ui.Button[Any]], template=PICK_TEMPLATE):
         selected = "".join(x for x in key.letters if x in card.letters)
         await interaction.response.edit_message(
             embed=card_embed(card, selected),
-            view=quiz_view(card, key.domain, key.owner, selected),
+            view=quiz_view(card, key.scope, key.owner, selected),
             allowed_mentions=NO_MENTIONS,
         )
 
 
 class NextButton(ui.DynamicItem[ui.Button[Any]], template=NEXT_TEMPLATE):
-    """Another question for the same member, from the same domain filter."""
+    """Another question for the same member, in the same scope."""
 
     def __init__(self, key: NextKey, label: str) -> None:
         self.key = key
@@ -156,7 +159,8 @@ class NextButton(ui.DynamicItem[ui.Button[Any]], template=NEXT_TEMPLATE):
         await _guarded(interaction, self.key.owner, self._next)
 
     async def _next(self, interaction: discord.Interaction[Any]) -> None:
-        await send_question(interaction, self.key.domain or None)
+        scope = "" if self.key.scope == "0" else self.key.scope
+        await send_question(interaction, service_of(interaction).parse_scope(scope))
 
 
 DYNAMIC_ITEMS = (AnswerButton, PickButton, NextButton)
@@ -167,18 +171,27 @@ def _toggled(selected: str, letter: str) -> str:
     return "".join(sorted(chosen))
 
 
-def quiz_view(card: QuestionCard, domain: int, owner: int, selected: str = "") -> ui.View:
+def repeat_text(fb: Feedback) -> str:
+    """A repeat click's short reply: only the first answer counted, and the right answer."""
+    return "\n".join(say(fb.locale, x) for x in feedback_parts(fb).short)
+
+
+def scope_id(scope: Scope) -> str:
+    return scope.encode() or "0"
+
+
+def quiz_view(card: QuestionCard, scope: str, owner: int, selected: str = "") -> ui.View:
     """One button per letter; a choose-N question adds toggles' state and a Submit button."""
     view = ui.View(timeout=None)
     for i, letter in enumerate(card.letters):
-        key = QuizKey(domain, card.question_id, card.token, letter, owner)
+        key = QuizKey(scope, card.question_id, card.token, letter, owner)
         if card.choose == 1:
             view.add_item(AnswerButton(key, letter, row=i // PER_ROW))
             continue
-        pick = QuizKey(domain, card.question_id, card.token, _toggled(selected, letter), owner)
+        pick = QuizKey(scope, card.question_id, card.token, _toggled(selected, letter), owner)
         view.add_item(PickButton(pick, letter, chosen=letter in selected, row=i // PER_ROW))
     if card.choose > 1:
-        submit = QuizKey(domain, card.question_id, card.token, selected, owner)
+        submit = QuizKey(scope, card.question_id, card.token, selected, owner)
         row = (len(card.letters) - 1) // PER_ROW + 1
         ready = len(selected) == card.choose
         view.add_item(
@@ -193,23 +206,24 @@ def quiz_view(card: QuestionCard, domain: int, owner: int, selected: str = "") -
     return view
 
 
-def next_view(locale: str, domain: int, owner: int) -> ui.View:
+def next_view(locale: str, scope: str, owner: int, label: str = "") -> ui.View:
     view = ui.View(timeout=None)
-    view.add_item(NextButton(NextKey(domain, owner), t(locale, "quiz.next")))
+    view.add_item(NextButton(NextKey(scope, owner), label or t(locale, "quiz.next")))
     return view
 
 
-def feedback_view(fb: Feedback, domain: int, owner: int) -> ui.View:
-    view = next_view(fb.locale, domain, owner)
+def feedback_view(fb: Feedback, scope: str, owner: int) -> ui.View:
+    view = next_view(fb.locale, scope, owner)
     if fb.references:
         view.add_item(ui.Button(label=t(fb.locale, "discord.docs"), url=fb.references[0]))
     return view
 
 
-async def send_question(interaction: discord.Interaction[Any], domain: int | None) -> None:
+async def send_question(interaction: discord.Interaction[Any], scope: Scope) -> None:
     """Serve the member a question as an ephemeral message with its buttons."""
     ref = guild_ref(interaction)
     locale = await locale_of(interaction)
-    card = await service_of(interaction).next_question(ref, locale, domain)
-    view = quiz_view(card, domain or 0, interaction.user.id)
+    service = service_of(interaction)
+    card = await service.next_question(ref, locale, scope.domain, task=scope.task)
+    view = quiz_view(card, scope_id(scope), interaction.user.id)
     await reply(interaction, embed=card_embed(card), view=view)

@@ -36,27 +36,27 @@ TOKEN = re.compile(r"^[0-9A-Za-z]{1,40}$")
 QUESTION_ID = re.compile(r"^[0-9A-Za-z._:-]{1,120}$")
 
 
-def parse_scope(raw: str) -> int | None:
-    """The domain a learner asked for ("" for any); anything else is a stale or forged value."""
-    if raw == "":
-        return None
-    if raw in ("1", "2", "3", "4"):
-        return int(raw)
-    raise StudyBotError("slack.stale_button")
+SCOPE = re.compile(r"^(?:[1-9](?:\.[1-9])?)?$")
+
+
+def parse_scope(raw: str) -> str:
+    """What the learner practises ("" any, "2" a domain, "2.3" a task); else a forged value."""
+    if not SCOPE.match(raw):
+        raise StudyBotError("slack.stale_button")
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A click on a question: which question, its token, the letter (if a button) and the domain."""
+    """A click on a question: which question, its token, the letter (if a button) and the scope."""
 
     question_id: str
     token: str
     letter: str = ""
-    scope: int | None = None
+    scope: str = ""
 
     def encode(self) -> str:
-        scope = "" if self.scope is None else str(self.scope)
-        return SEP.join((self.question_id, self.token, self.letter, scope))
+        return SEP.join((self.question_id, self.token, self.letter, self.scope))
 
     @classmethod
     def decode(cls, value: object) -> Pick:

@@ -21,27 +21,24 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack_blocks import feedback_blocks
-from adapters.slack_ids import PICK, checked_letters
-from adapters.slack_members import PLATFORM, member_session
-from adapters.slack_mrkdwn import (
-    MAX_BLOCKS,
-    Block,
-    actions,
-    button,
-    clip,
-    context,
-    escape,
-    header,
-    link,
-    section,
-    tmd,
+from adapters.slack.ids import checked_letters
+from adapters.slack.members import PLATFORM, member_session
+from adapters.slack.mrkdwn import MAX_BLOCKS, Block, clip, escape
+from adapters.slack.render import (
+    DAILY,
+    DAILY_SUBMIT,
+    feedback_blocks,
+    question_blocks,
+    reveal_blocks,
+    say,
+    short_blocks,
 )
-from adapters.slack_replies import Reply, errors_to_member, send
+from adapters.slack.replies import Reply, errors_to_member, send
 from bot.daily import DailyService
 from bot.errors import ChannelUnavailable, StudyBotError
-from bot.i18n import pct, t
-from bot.views import DailyChannel, DailyPost, DailyReveal, Feedback, QuestionCard, bar
+from bot.i18n import t
+from bot.present import Line, daily_title
+from bot.views import DailyChannel, DailyPost, DailyReveal, Feedback, QuestionCard
 
 __all__ = [
     "DAILY",
@@ -51,17 +48,12 @@ __all__ = [
     "SlackPublisher",
     "daily_buttons",
     "decode_value",
-    "question_blocks",
-    "reveal_blocks",
 ]
 
 log = logging.getLogger(__name__)
 
-DAILY = "sb.daily"  # one button per letter: sb.daily.A, sb.daily.B, ...
 DAILY_ID = re.compile(r"^sb\.daily\.[A-Z]$")
-DAILY_SUBMIT = "sb.daily.submit"  # after ticking the boxes (action id PICK) of a choose-N question
 VALUE = re.compile(r"^([0-9]{1,15})\|([A-Z]?)$")
-SEP = "|"
 
 # Slack's answers meaning "this channel will not take our posts any more": counted by the
 # scheduler, which disables the channel after repeated failures.
@@ -89,75 +81,12 @@ MAX_RETRY_AFTER = 30.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
-def _value(post: DailyPost, letter: str = "") -> str:
-    return f"{post.id}{SEP}{letter}"
-
-
 def decode_value(value: object) -> tuple[int, str]:
     """The post id and letter ("" for Submit) of a daily button; a forged value is refused."""
     found = VALUE.match(value) if isinstance(value, str) else None
     if found is None:
         raise StudyBotError("slack.stale_button")
     return int(found.group(1)), found.group(2)
-
-
-def question_blocks(post: DailyPost, card: QuestionCard) -> list[Block]:
-    """The channel's daily question: date, question, options, and the answer buttons."""
-    loc = card.locale
-    head = tmd(loc, "quiz.header", domain=card.domain, domain_name=card.domain_name, task=card.task)
-    options = "\n".join(f"*{letter})* {escape(text)}" for letter, text in card.options)
-    blocks = [
-        header(t(loc, "daily.title", date=post.local_date)),
-        context(head),
-        section(escape(card.stem)),
-        section(options),
-    ]
-    if card.choose == 1:
-        buttons = [button(x, f"{DAILY}.{x}", _value(post, x)) for x in card.letters]
-        blocks.append(actions(DAILY, buttons))
-    else:
-        boxes = {
-            "type": "checkboxes",
-            "action_id": PICK,
-            "options": [
-                {"text": {"type": "plain_text", "text": x}, "value": x} for x in card.letters
-            ],
-        }
-        submit = button(t(loc, "quiz.submit"), DAILY_SUBMIT, _value(post), "primary")
-        blocks.append(context(tmd(loc, "quiz.pick", n=card.choose)))
-        blocks.append(actions(DAILY, [boxes, submit]))
-    blocks.append(context(tmd(loc, "daily.hint")))
-    return blocks
-
-
-def _counts(reveal: DailyReveal) -> str:
-    loc = reveal.locale
-    lines = [f"*{tmd(loc, 'slack.daily_counts')}*"]
-    for letter, n in reveal.counts:
-        share = n / reveal.answers if reveal.answers else 0.0
-        count = tmd(loc, "daily.reveal_count", letter=letter, n=n, share=pct(loc, share))
-        lines.append(f"`{bar(share)}`  {count}")
-    return "\n".join(lines)
-
-
-def reveal_blocks(reveal: DailyReveal) -> list[Block]:
-    """The answer for the whole channel: right option(s), why each option, and who picked what."""
-    loc = reveal.locale
-    right = tmd(loc, "answer.right_options", letters=", ".join(reveal.right))
-    blocks = [
-        header(t(loc, "daily.reveal_title", date=reveal.local_date)),
-        context(escape(clip(reveal.stem, 1900))),
-        section(f"*{right}*"),
-    ]
-    for o in reveal.options:
-        mark = "✅" if o.right else "✖️"
-        blocks.append(section(f"{mark} *{o.letter})* {escape(o.text)}\n{escape(o.why)}"))
-    blocks.append(section(_counts(reveal)))
-    blocks.append(context(tmd(loc, "daily.reveal_total", n=reveal.answers)))
-    if reveal.references:
-        refs = [tmd(loc, "answer.learn_more", url=link(url)) for url in reveal.references]
-        blocks.append(section("\n".join(refs)))
-    return blocks[:MAX_BLOCKS]
 
 
 def _error_code(error: SlackApiError) -> str:
@@ -197,14 +126,14 @@ class SlackPublisher:
         self, channel: DailyChannel, post: DailyPost, card: QuestionCard
     ) -> str:
         """Post the question with its buttons; returns `channel:ts` of the message."""
-        title = t(card.locale, "daily.title", date=post.local_date)
-        text = escape(f"{title}: {clip(card.stem, 200)}")
+        title = say(card.locale, daily_title(card.locale, post.local_date))
+        text = f"{title}: {escape(clip(card.stem, 200))}"
         response = await self._post(channel, text, question_blocks(post, card))
         return f"{response.get('channel') or channel.channel}:{response.get('ts') or ''}"
 
     async def post_reveal(self, channel: DailyChannel, reveal: DailyReveal) -> None:
-        text = escape(t(reveal.locale, "daily.reveal_title", date=reveal.local_date))
-        await self._post(channel, text, reveal_blocks(reveal))
+        blocks = reveal_blocks(reveal)
+        await self._post(channel, blocks[0]["text"]["text"], blocks)
 
     async def _post(
         self, channel: DailyChannel, text: str, blocks: list[Block]
@@ -243,11 +172,8 @@ def _feedback(fb: Feedback) -> Reply:
     loc = fb.locale
     if not fb.counted:
         # Only the first answer counts: don't grade this click as if it did.
-        already = tmd(loc, "answer.already")
-        right = tmd(loc, "answer.right_options", letters=", ".join(fb.right))
-        return Reply(already, [section(f"{already}\n{right}")])
-    blocks = feedback_blocks(fb)
-    blocks.insert(-1, context(tmd(loc, "slack.daily_streak")))
+        return Reply(say(loc, Line("answer.already")), short_blocks(fb))
+    blocks = feedback_blocks(fb, extra=(Line("slack.daily_streak"),))
     text = escape(t(loc, "answer.right" if fb.correct else "answer.wrong"))
     return Reply(text, blocks[:MAX_BLOCKS])
 

@@ -1,0 +1,1 @@
+"""Adapter code every face shares: plain-text rendering, id codecs, the health endpoint."""

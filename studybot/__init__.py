@@ -1,0 +1,1 @@
+"""The studybot process: the `studybot` command and the runtime it builds."""
