@@ -52,6 +52,7 @@ class Settings:
     health_port: int | None = None
     health_host: str = "127.0.0.1"
     daily_grace_hours: float = 6.0
+    retention: float = 0.9
     discord_token: Secret | None = field(default=None, repr=False)
     discord_guild_id: int | None = None
     slack_bot_token: Secret | None = field(default=None, repr=False)
@@ -100,6 +101,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "STUDYBOT_DAILY_GRACE_HOURS",
         "hours (0-24) a missed daily post may be late",
     ),
+    "retention": (
+        "STUDYBOT_RETENTION",
+        "the desired retention of spaced review, a number from 0.70 to 0.99 (default 0.9)",
+    ),
     "discord_token": (
         "DISCORD_TOKEN",
         "the bot token from the Discord developer portal (three parts separated by dots)",
@@ -138,9 +143,21 @@ def _hours(name: str, raw: str) -> float:
     return hours
 
 
+def _retention(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _invalid(name, raw) from None
+    if not 0.70 <= value <= 0.99:
+        raise _invalid(name, raw)
+    return value
+
+
 def _parse(name: str, raw: str) -> Any:
     if name in ("health_port", "slack_port"):
         return _port(name, raw)
+    if name == "retention":
+        return _retention(name, raw)
     if name == "daily_grace_hours":
         return _hours(name, raw)
     if name == "discord_guild_id" and not raw.isdigit():

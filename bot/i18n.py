@@ -16,6 +16,7 @@ __all__ = [
     "COMMANDS",
     "DEFAULT_LOCALE",
     "format_date",
+    "format_duration",
     "locale_from",
     "pct",
     "placeholders",
@@ -60,7 +61,6 @@ EN: dict[str, str] = {
     "progress.domain_stats": "{count} answers · {accuracy} right",
     "progress.domain_stats.one": "{count} answer · {accuracy} right",
     "progress.no_answers": "no answers yet",
-    "progress.estimate": "Estimated score: {estimate} / 1000 (pass mark {pass_mark}). An estimate from your answers here, not an exam result.",
     "progress.too_few": "Estimated score: answer {count} more questions (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
     "progress.too_few.one": "Estimated score: answer {count} more question (at least 3 in every domain) to get an estimate. Pass mark: {pass_mark} / 1000.",
     "progress.weakest": "Weakest domain: D{id} {name}. Try {cmd[quiz]} {id}.",
@@ -91,6 +91,9 @@ EN: dict[str, str] = {
         "/progress    your scores per domain and an estimated exam score\n"
         "/leaderboard [1-4] [week|all]  the top learners and your rank\n"
         "/lesson [id or words]  list the lessons or read one\n"
+        "/review      the most overdue question to see again\n"
+        "/exam [size] a timed mock exam (65 questions, 130 minutes; /exam 20 for a short one)\n"
+        "/report <reason> [text]  report the last question shown\n"
         "/daily       today's question for this channel\n"
         "/lang en|fr  switch language\n"
         "/help        this help\n"
@@ -205,6 +208,66 @@ EN: dict[str, str] = {
     "daily.reveal_total": "{count} members answered.",
     "daily.reveal_total.one": "{count} member answered.",
     "daily.reveal_total.zero": "No member answered.",
+    # -- review, exam, reports, readiness (bot/service.py, bot/exam.py) --
+    "quiz.header_review": "🔁 Review · Domain {domain} · {domain_name} — task {task}",
+    "answer.reviews_due": "{count} reviews due: {cmd[review]}",
+    "answer.reviews_due.one": "{count} review due: {cmd[review]}",
+    "review.none_yet": "Nothing to review yet: the questions you answer with {cmd[quiz]} come back here when it is time to see them again.",
+    "review.wait": "No review is due now; the next one is due {when}. Meanwhile, try {cmd[quiz]}.",
+    "time.minutes": "in {count} minutes",
+    "time.minutes.one": "in {count} minute",
+    "time.hours": "in {count} hours",
+    "time.hours.one": "in {count} hour",
+    "time.days": "in {count} days",
+    "time.days.one": "in {count} day",
+    "progress.readiness": "Expected exam score: {score} / 1000 (pass mark {pass_mark}); chance of passing today: {chance}. An estimate from your answers and reviews here, not an exam result.",
+    "progress.reviews_due": "Reviews due: {count}. Type {cmd[review]}.",
+    "progress.exams": "Last mock exams:",
+    "progress.exam": "{date}: {score} / 1000, {correct} right out of {total} — {verdict}",
+    "exam.pass": "pass",
+    "exam.fail": "fail",
+    "exam.question": "Mock exam — question {number} of {total} · {time} left",
+    "exam.resumed": "Your mock exam goes on where you left it.",
+    "exam.answered": "{count} answered so far.",
+    "exam.skip": "Skip",
+    "exam.finish": "Finish",
+    "exam.back": "Back to the exam",
+    "exam.confirm": "{count} questions are still unanswered and will count wrong. Finish now?",
+    "exam.confirm.one": "{count} question is still unanswered and will count wrong. Finish now?",
+    "exam.result_title": "Mock exam result",
+    "exam.result_score": "{correct} right out of {total} · estimated score {score} / 1000 (pass mark {pass_mark}): {verdict}.",
+    "exam.result_note": "AWS does not publish how it scales scores: this score is an estimate.",
+    "exam.result_domain": "D{id} {name}: {percent} ({correct}/{total})",
+    "exam.time_used": "Time used: {time}.",
+    "exam.expired": "Time ran out: answers after the deadline do not count, and unanswered questions count wrong.",
+    "exam.missed": "Missed questions ({count}):",
+    "exam.missed.one": "Missed question ({count}):",
+    "exam.review_hint": "The questions you missed are due for review: {cmd[review]}.",
+    "exam.console_hint": "Answer with letters; /skip sends this question to the end, /finish ends the exam.",
+    "exam.console_confirm": "Type /finish again to end the exam now.",
+    "exam.bad_size": "A mock exam has {low} to {high} questions, e.g. {cmd[exam]} 20.",
+    "exam.already_answered": "This exam question is already answered; go on with the next one.",
+    "exam.finished": "This mock exam is finished. Type {cmd[exam]} for a new one.",
+    "exam.unknown": "This mock exam no longer exists. Type {cmd[exam]} for a new one.",
+    "exam.none": "No mock exam is in progress. Type {cmd[exam]} to start one.",
+    "report.button": "Report",
+    "report.title": "Report this question",
+    "report.reason": "What is wrong?",
+    "report.text": "Details (optional)",
+    "report.thanks": "Thank you: your report on {question} is recorded for whoever maintains the questions.",
+    "report.bad_reason": "Give a reason: {reasons}.",
+    "report.too_long": "A report holds at most {limit} characters (yours has {length}).",
+    "report.usage": "Usage: {cmd[report]} <reason> [text], about the last question shown. Reasons: {reasons}.",
+    "report.nothing": "No question to report yet: {cmd[report]} is about the last question shown.",
+    "report.reason.wrong_answer": "The keyed answer is wrong",
+    "report.reason.unclear": "The question is unclear",
+    "report.reason.outdated": "It is outdated",
+    "report.reason.typo": "A typo",
+    "report.reason.other": "Something else",
+    "admin.reports": "Most reported questions in this community:",
+    "admin.report_line": "{question}: {count} reports",
+    "admin.report_line.one": "{question}: {count} report",
+    "admin.no_reports": "No question has been reported here.",
 }
 
 FR: dict[str, str] = {
@@ -228,7 +291,6 @@ FR: dict[str, str] = {
     "progress.domain_stats": "{count} réponses · {accuracy} de bonnes",
     "progress.domain_stats.one": "{count} réponse · {accuracy} de bonnes",
     "progress.no_answers": "aucune réponse pour l'instant",
-    "progress.estimate": "Score estimé : {estimate} / 1000 (seuil de réussite : {pass_mark}). C'est une estimation tirée de vos réponses ici, pas un résultat d'examen.",
     "progress.too_few": "Score estimé : encore {count} réponses (dont au moins 3 par domaine) avant une estimation. Seuil de réussite : {pass_mark} / 1000.",
     "progress.too_few.one": "Score estimé : encore {count} réponse (dont au moins 3 par domaine) avant une estimation. Seuil de réussite : {pass_mark} / 1000.",
     "progress.weakest": "Domaine le plus faible : D{id} {name}. Essayez {cmd[quiz]} {id}.",
@@ -259,6 +321,9 @@ FR: dict[str, str] = {
         "/progress    vos scores par domaine et un score d'examen estimé\n"
         "/leaderboard [1-4] [week|all]  les meilleurs et votre rang\n"
         "/lesson [id ou mots]  la liste des leçons, ou une leçon\n"
+        "/review      la question la plus en retard à revoir\n"
+        "/exam [taille]  un examen blanc chronométré (65 questions, 130 minutes ; /exam 20 pour un court)\n"
+        "/report <raison> [texte]  signaler la dernière question affichée\n"
         "/daily       la question du jour de ce terminal\n"
         "/lang en|fr  changer de langue\n"
         "/help        cette aide\n"
@@ -373,6 +438,66 @@ FR: dict[str, str] = {
     "daily.reveal_total": "{count} membres ont répondu.",
     "daily.reveal_total.one": "{count} membre a répondu.",
     "daily.reveal_total.zero": "Aucun membre n'a répondu.",
+    # -- review, exam, reports, readiness (bot/service.py, bot/exam.py) --
+    "quiz.header_review": "🔁 Révision · Domaine {domain} · {domain_name} — tâche {task}",
+    "answer.reviews_due": "{count} révisions à faire : {cmd[review]}",
+    "answer.reviews_due.one": "{count} révision à faire : {cmd[review]}",
+    "review.none_yet": "Rien à réviser pour l'instant : les questions auxquelles vous répondez avec {cmd[quiz]} reviendront ici au bon moment.",
+    "review.wait": "Aucune révision à faire maintenant ; la prochaine arrive {when}. En attendant, essayez {cmd[quiz]}.",
+    "time.minutes": "dans {count} minutes",
+    "time.minutes.one": "dans {count} minute",
+    "time.hours": "dans {count} heures",
+    "time.hours.one": "dans {count} heure",
+    "time.days": "dans {count} jours",
+    "time.days.one": "dans {count} jour",
+    "progress.readiness": "Score d'examen attendu : {score} / 1000 (seuil de réussite : {pass_mark}) ; chance de réussir aujourd'hui : {chance}. C'est une estimation tirée de vos réponses et révisions ici, pas un résultat d'examen.",
+    "progress.reviews_due": "Révisions à faire : {count}. Tapez {cmd[review]}.",
+    "progress.exams": "Derniers examens blancs :",
+    "progress.exam": "{date} : {score} / 1000, {correct} bonnes réponses sur {total} — {verdict}",
+    "exam.pass": "réussi",
+    "exam.fail": "échoué",
+    "exam.question": "Examen blanc — question {number} sur {total} · encore {time}",
+    "exam.resumed": "Votre examen blanc reprend là où vous l'aviez laissé.",
+    "exam.answered": "{count} réponses données jusqu'ici.",
+    "exam.skip": "Passer",
+    "exam.finish": "Terminer",
+    "exam.back": "Revenir à l'examen",
+    "exam.confirm": "{count} questions restent sans réponse et compteront comme fausses. Terminer maintenant ?",
+    "exam.confirm.one": "{count} question reste sans réponse et comptera comme fausse. Terminer maintenant ?",
+    "exam.result_title": "Résultat de l'examen blanc",
+    "exam.result_score": "{correct} bonnes réponses sur {total} · score estimé {score} / 1000 (seuil de réussite : {pass_mark}) : {verdict}.",
+    "exam.result_note": "AWS ne publie pas sa mise à l'échelle des scores : ce score est une estimation.",
+    "exam.result_domain": "D{id} {name} : {percent} ({correct}/{total})",
+    "exam.time_used": "Temps utilisé : {time}.",
+    "exam.expired": "Le temps est écoulé : les réponses données après l'heure limite ne comptent pas, et les questions sans réponse comptent comme fausses.",
+    "exam.missed": "Questions manquées ({count}) :",
+    "exam.missed.one": "Question manquée ({count}) :",
+    "exam.review_hint": "Les questions manquées sont à réviser : {cmd[review]}.",
+    "exam.console_hint": "Répondez par des lettres ; /skip renvoie cette question à la fin, /finish termine l'examen.",
+    "exam.console_confirm": "Tapez encore /finish pour terminer l'examen maintenant.",
+    "exam.bad_size": "Un examen blanc compte de {low} à {high} questions, par exemple {cmd[exam]} 20.",
+    "exam.already_answered": "Vous avez déjà répondu à cette question de l'examen ; passez à la suivante.",
+    "exam.finished": "Cet examen blanc est terminé. Tapez {cmd[exam]} pour en commencer un autre.",
+    "exam.unknown": "Cet examen blanc n'existe plus. Tapez {cmd[exam]} pour en commencer un autre.",
+    "exam.none": "Aucun examen blanc en cours. Tapez {cmd[exam]} pour en commencer un.",
+    "report.button": "Signaler",
+    "report.title": "Signaler cette question",
+    "report.reason": "Quel est le problème ?",
+    "report.text": "Précisions (facultatif)",
+    "report.thanks": "Merci : votre signalement sur {question} est enregistré pour les personnes qui maintiennent les questions.",
+    "report.bad_reason": "Donnez une raison : {reasons}.",
+    "report.too_long": "Un signalement compte au plus {limit} caractères (le vôtre en a {length}).",
+    "report.usage": "Syntaxe : {cmd[report]} <raison> [texte], sur la dernière question affichée. Raisons : {reasons}.",
+    "report.nothing": "Aucune question à signaler pour l'instant : {cmd[report]} porte sur la dernière question affichée.",
+    "report.reason.wrong_answer": "La réponse attendue est fausse",
+    "report.reason.unclear": "La question n'est pas claire",
+    "report.reason.outdated": "Elle n'est plus à jour",
+    "report.reason.typo": "Une coquille",
+    "report.reason.other": "Autre chose",
+    "admin.reports": "Questions les plus signalées dans cette communauté :",
+    "admin.report_line": "{question} : {count} signalements",
+    "admin.report_line.one": "{question} : {count} signalement",
+    "admin.no_reports": "Aucune question n'a été signalée ici.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
@@ -444,6 +569,13 @@ def pct(locale: str, fraction: float) -> str:
     """A percentage written the way each language writes it: 75% / 75 %."""
     value = round(fraction * 100)
     return f"{value} %" if locale == "fr" else f"{value}%"
+
+
+def format_duration(seconds: int) -> str:
+    """A time left or used: `1 h 27 min`, `45 min`, `0 min` (the same in both languages)."""
+    minutes = max(0, seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def format_date(locale: str, day: date | str) -> str:

@@ -9,21 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from bot.i18n import format_date, pct
+from bot.i18n import format_date, format_duration, pct
 from bot.views import (
     DailyReveal,
+    ExamConfirm,
+    ExamResult,
+    ExamStep,
     Feedback,
     Leaderboard,
     LessonView,
     OptionFeedback,
     ProgressReport,
     QuestionCard,
+    ReviewWait,
 )
 
 __all__ = [
     "BoardRow",
     "DomainRow",
+    "ExamResultParts",
+    "ExamStepParts",
     "FeedbackParts",
     "LeaderboardParts",
     "Line",
@@ -34,12 +41,18 @@ __all__ = [
     "Said",
     "card_header",
     "daily_title",
+    "exam_confirm_line",
+    "exam_result_parts",
+    "exam_step_parts",
     "feedback_parts",
     "leaderboard_parts",
     "lesson_hint",
     "progress_parts",
+    "relative_time",
+    "report_thanks",
     "resolve",
     "reveal_parts",
+    "review_wait",
 ]
 
 
@@ -72,10 +85,9 @@ def resolve(line: Line, say: Callable[[str, Mapping[str, object]], str]) -> str:
 
 
 def card_header(card: QuestionCard) -> Line:
-    return Line(
-        "quiz.header",
-        {"domain": card.domain, "domain_name": card.domain_name, "task": card.task},
-    )
+    """The question's domain and task; a spaced review says it is one."""
+    key = "quiz.header_review" if card.kind == "review" else "quiz.header"
+    return Line(key, {"domain": card.domain, "domain_name": card.domain_name, "task": card.task})
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -96,6 +108,7 @@ class FeedbackParts:
     references: tuple[Line, ...]
     score: Line
     short: tuple[Line, ...]
+    due: Line | None  # how many reviews are due, when some are
 
 
 def feedback_parts(fb: Feedback) -> FeedbackParts:
@@ -118,6 +131,7 @@ def feedback_parts(fb: Feedback) -> FeedbackParts:
         references=tuple(Line("answer.learn_more", {"url": url}) for url in fb.references),
         score=score,
         short=(already, right),
+        due=Line("answer.reviews_due", {"count": fb.reviews_due}) if fb.reviews_due else None,
     )
 
 
@@ -135,7 +149,9 @@ class DomainRow:
 class ProgressParts:
     title: Line
     domains: tuple[DomainRow, ...]
-    summary: tuple[Line, ...]  # overall, the estimate or what it still needs, weakest, streak
+    # overall, readiness or what it still needs, weakest, reviews due, streak
+    summary: tuple[Line, ...]
+    exams: tuple[Line, ...]  # the last mock exams, under a heading; empty when none
 
 
 def progress_parts(report: ProgressReport) -> ProgressParts:
@@ -151,27 +167,50 @@ def progress_parts(report: ProgressReport) -> ProgressParts:
         for d in report.domains
     )
     summary = [Line("progress.total", {"correct": report.correct, "attempts": report.attempts})]
-    if report.estimate is None:
-        summary.append(
-            Line(
-                "progress.too_few",
-                {"count": report.answers_needed, "pass_mark": report.pass_mark},
-            )
-        )
-    else:
-        summary.append(
-            Line("progress.estimate", {"estimate": report.estimate, "pass_mark": report.pass_mark})
-        )
+    summary.append(_readiness(report))
     if report.weakest is not None:
         summary.append(
             Line("progress.weakest", {"id": report.weakest.id, "name": report.weakest.name})
         )
+    if report.reviews_due:
+        summary.append(Line("progress.reviews_due", {"count": report.reviews_due}))
     if report.streak:
         summary.append(Line("progress.streak", {"count": report.streak}))
+    exams = [Line("progress.exams")] if report.exams else []
+    exams += [
+        Line(
+            "progress.exam",
+            {
+                "date": format_date(loc, e.finished_at.date()),
+                "score": e.score,
+                "correct": e.correct,
+                "total": e.total,
+                "verdict": Line("exam.pass" if e.passed else "exam.fail"),
+            },
+        )
+        for e in report.exams
+    ]
     return ProgressParts(
         title=Line("progress.title", {"name": Name(report.display_name)}),
         domains=rows,
         summary=tuple(summary),
+        exams=tuple(exams),
+    )
+
+
+def _readiness(report: ProgressReport) -> Line:
+    """The expected score and the chance of passing, or how many answers are still needed."""
+    if report.readiness is None:
+        return Line(
+            "progress.too_few", {"count": report.answers_needed, "pass_mark": report.pass_mark}
+        )
+    return Line(
+        "progress.readiness",
+        {
+            "score": report.readiness.expected_score,
+            "pass_mark": report.pass_mark,
+            "chance": pct(report.locale, report.readiness.pass_chance),
+        },
     )
 
 
@@ -268,3 +307,100 @@ def reveal_parts(reveal: DailyReveal) -> RevealParts:
         rows=tuple(rows),
         references=tuple(Line("answer.learn_more", {"url": url}) for url in reveal.references),
     )
+
+
+# -- review, exam, reports ------------------------------------------------------------------
+
+
+def relative_time(now: datetime, then: datetime) -> Line:
+    """`in 3 hours`: minutes under two hours, hours under two days, then days (rounded up)."""
+    minutes = max(1, -(-int((then - now).total_seconds()) // 60))
+    if minutes < 120:
+        return Line("time.minutes", {"count": minutes})
+    hours = -(-minutes // 60)
+    if hours < 48:
+        return Line("time.hours", {"count": hours})
+    return Line("time.days", {"count": -(-hours // 24)})
+
+
+def review_wait(view: ReviewWait) -> Line:
+    """Nothing due now: when the next review is, and what to do meanwhile."""
+    if view.next_due is None:
+        return Line("review.none_yet")
+    return Line("review.wait", {"when": relative_time(view.now, view.next_due)})
+
+
+@dataclass(frozen=True, slots=True)
+class ExamStepParts:
+    title: Line  # question n of N, time left
+    notes: tuple[Line, ...]  # "goes on where you left it" after a resume; answered so far
+
+
+def exam_step_parts(step: ExamStep) -> ExamStepParts:
+    title = Line(
+        "exam.question",
+        {"number": step.number, "total": step.total, "time": format_duration(step.seconds_left)},
+    )
+    notes = (Line("exam.resumed"), Line("exam.answered", {"count": step.answered}))
+    return ExamStepParts(title, notes if step.resumed else ())
+
+
+def exam_confirm_line(confirm: ExamConfirm) -> Line:
+    return Line("exam.confirm", {"count": confirm.unanswered})
+
+
+@dataclass(frozen=True, slots=True)
+class ExamResultParts:
+    title: Line
+    summary: tuple[Line, ...]  # score and verdict, the estimate's caveat, time used, expiry
+    domains: tuple[Line, ...]
+    missed_title: Line | None
+    missed: tuple[tuple[str, str], ...]  # (question id, stem)
+    review_hint: Line | None
+
+
+def exam_result_parts(result: ExamResult) -> ExamResultParts:
+    loc = result.locale
+    verdict = Line("exam.pass" if result.passed else "exam.fail")
+    summary = [
+        Line(
+            "exam.result_score",
+            {
+                "correct": result.correct,
+                "total": result.total,
+                "score": result.score,
+                "pass_mark": result.pass_mark,
+                "verdict": verdict,
+            },
+        ),
+        Line("exam.result_note"),
+        Line("exam.time_used", {"time": format_duration(result.seconds_used)}),
+    ]
+    if result.expired:
+        summary.append(Line("exam.expired"))
+    domains = tuple(
+        Line(
+            "exam.result_domain",
+            {
+                "id": d.id,
+                "name": d.name,
+                "percent": pct(loc, d.correct / d.total if d.total else 0.0),
+                "correct": d.correct,
+                "total": d.total,
+            },
+        )
+        for d in result.domains
+    )
+    missed = bool(result.missed)
+    return ExamResultParts(
+        title=Line("exam.result_title"),
+        summary=tuple(summary),
+        domains=domains,
+        missed_title=Line("exam.missed", {"count": len(result.missed)}) if missed else None,
+        missed=result.missed,
+        review_hint=Line("exam.review_hint") if missed else None,
+    )
+
+
+def report_thanks(question_id: str) -> Line:
+    return Line("report.thanks", {"question": question_id})

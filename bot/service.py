@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 import re
@@ -15,12 +16,17 @@ from bot.content import LOCALES, Content, Lesson, Question
 from bot.errors import InvalidAnswer, NotFound, StudyBotError
 from bot.events import Events, NullEvents
 from bot.i18n import locale_from
-from bot.localtime import parse_post_time, parse_timezone
+from bot.localtime import parse_post_time, parse_stamp, parse_timezone, stamp
+from bot.memory import Memory
+from bot.readiness import predict
 from bot.store import AttemptRecord, DomainScore, Store
 from bot.streaks import current_streak
 from bot.views import (
+    PASS_MARK,
+    REPORT_REASONS,
     DailyChannel,
     DomainProgress,
+    ExamSummary,
     Feedback,
     Leaderboard,
     LeaderRow,
@@ -30,6 +36,8 @@ from bot.views import (
     OptionFeedback,
     ProgressReport,
     QuestionCard,
+    ReadinessView,
+    ReviewWait,
     Scope,
     UserRef,
 )
@@ -52,6 +60,9 @@ MIN_ANSWERS = 20
 MIN_PER_DOMAIN = 3
 TOKEN_TTL = timedelta(hours=24)
 PERIODS = ("all", "week")
+MAX_REPORT = 500  # characters of a report's text
+REVIEW = "r"  # a token for a question served as a spaced review starts with it
+RECENT_EXAMS = 3
 
 
 def week_key(moment: datetime) -> str:
@@ -91,25 +102,40 @@ def choose_question(
     rng: random.Random,
     task: str | None = None,
 ) -> Question:
-    """Pick what to ask next: unseen questions first (by exam weight), then missed ones, then any."""
+    """Pick what to ask next: unseen questions first (domains drawn by exam weight), then the
+    weakest task statement (its missed questions first), then any question."""
     domains = [d for d in content.domains if domain in (None, d.id)]
-    tiers: tuple[Callable[[str], bool], ...] = (
-        lambda q: q not in seen,
-        lambda q: seen.get(q) is False,
-        lambda q: True,
-    )
+    ids = [
+        q
+        for d in domains
+        for q in content.question_ids(d.id)
+        if task in (None, content.questions[q].task)
+    ]
+    if not ids:
+        raise NotFound("error.unknown_question")
+    unseen = [(d.weight, [q for q in content.question_ids(d.id) if q in ids and q not in seen])
+              for d in domains]  # fmt: skip
+    pools = [(w, p) for w, p in unseen if p]
+    if pools:
+        (pool,) = rng.choices([p for _, p in pools], weights=[w for w, _ in pools])
+        return content.questions[rng.choice(pool)]
+    weakest = _weakest_task(content, seen, ids)
+    missed = [q for q in weakest if seen.get(q) is False]
+    return content.questions[rng.choice(missed or weakest)]
 
-    def matching(d: int, wanted: Callable[[str], bool]) -> list[str]:
-        ids = content.question_ids(d)
-        return [q for q in ids if wanted(q) and task in (None, content.questions[q].task)]
 
-    for wanted in tiers:
-        pools = [(d.weight, matching(d.id, wanted)) for d in domains]
-        pools = [(w, p) for w, p in pools if p]
-        if pools:
-            (pool,) = rng.choices([p for _, p in pools], weights=[w for w, _ in pools])
-            return content.questions[rng.choice(pool)]
-    raise NotFound("error.unknown_question")
+def _weakest_task(content: Content, seen: Mapping[str, bool], ids: Sequence[str]) -> list[str]:
+    """The questions of the task statement with the lowest share of last answers right."""
+    by_task: dict[str, list[str]] = {}
+    for q in ids:
+        by_task.setdefault(content.questions[q].task, []).append(q)
+
+    def rank(t: str) -> tuple[float, int, str]:
+        qs = by_task[t]
+        weight = content.domain(content.questions[qs[0]].domain).weight
+        return sum(seen.get(q, False) for q in qs) / len(qs), -weight, t
+
+    return by_task[min(by_task, key=rank)]
 
 
 def estimate_score(domains: Sequence[DomainProgress]) -> tuple[int | None, int]:
@@ -147,12 +173,16 @@ class StudyService:
         rng: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
         events: Events | None = None,
+        memory: Memory | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.rng = rng or random.Random()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.events: Events = events or NullEvents()
+        self.memory = memory or Memory()
+        # Per learner: was the last question /quiz served a review? Reviews go every other one.
+        self._served_review: dict[int, bool] = {}
         self.accepting = True
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -173,13 +203,15 @@ class StudyService:
             return False
         return True
 
-    def _check_open(self) -> None:
+    def check_open(self) -> None:
+        """Refuse new work once stopping (a one-line \"restarting\" for the learner)."""
         if not self.accepting:
             raise StudyBotError("error.restarting")
 
     @contextlib.asynccontextmanager
-    async def _working(self) -> AsyncIterator[None]:
-        self._check_open()
+    async def working(self) -> AsyncIterator[None]:
+        """Count the answers being recorded, so that a stop waits for them (see `drain`)."""
+        self.check_open()
         self._in_flight += 1
         self._idle.clear()
         try:
@@ -193,7 +225,7 @@ class StudyService:
 
     async def locale(self, ref: UserRef, platform_locale: str | None = None) -> str:
         """The learner's chosen language, else the one their platform reports."""
-        self._check_open()
+        self.check_open()
         user = await self.store.user(ref)
         return user.locale or locale_from(platform_locale)
 
@@ -205,20 +237,22 @@ class StudyService:
 
     # -- quiz -------------------------------------------------------------------------------
 
-    def _token(self) -> str:
+    def _token(self, review: bool = False) -> str:
         # Issue time in hex, then randomness: answers carry it back, so expiry needs no lookup
-        # and the (user, token) pair makes a double click count once.
-        return f"{int(self.clock().timestamp()):08x}{self.rng.getrandbits(16):04x}"
+        # and the (user, token) pair makes a double click count once. A review's token says so,
+        # so that its answer is recorded as a review wherever it is clicked.
+        prefix = REVIEW if review else ""
+        return f"{prefix}{int(self.clock().timestamp()):08x}{self.rng.getrandbits(16):04x}"
 
     def _check_token(self, token: str) -> None:
         try:
-            issued = datetime.fromtimestamp(int(token[:8], 16), UTC)
-        except ValueError:
+            issued = datetime.fromtimestamp(int(token.removeprefix(REVIEW)[:8], 16), UTC)
+        except (ValueError, OverflowError, OSError):
             raise StudyBotError("error.expired") from None
         if self.clock() - issued > TOKEN_TTL:
             raise StudyBotError("error.expired")
 
-    def card(self, question: Question, locale: str, token: str) -> QuestionCard:
+    def card(self, question: Question, locale: str, token: str, kind: str = "quiz") -> QuestionCard:
         """Render-ready view of one question in one language."""
         domain = self.content.domain(question.domain)
         return QuestionCard(
@@ -233,6 +267,7 @@ class StudyService:
             stem=question.stem.get(locale),
             options=tuple((o.letter, o.text.get(locale)) for o in question.options),
             choose=question.choose,
+            kind=kind,
         )
 
     def parse_scope(self, raw: str | None) -> Scope:
@@ -250,15 +285,47 @@ class StudyService:
         self, ref: UserRef, locale: str, domain: int | None = None, *, task: str | None = None
     ) -> QuestionCard:
         """A question for this learner, optionally from one domain or one task statement."""
-        self._check_open()
+        self.check_open()
         if domain is not None and domain not in {d.id for d in self.content.domains}:
             raise InvalidAnswer("error.bad_domain")
         if task is not None:
             domain = self.parse_scope(task).domain
         user = await self.store.user(ref)
+        if not self._served_review.get(user.id):
+            due = await self._due(user.id, domain, task)
+            if due is not None:
+                self._served_review[user.id] = True
+                return self.card(due, locale, self._token(review=True), "review")
+        self._served_review[user.id] = False
         seen = await self.store.seen(user.id)
         question = choose_question(self.content, seen, domain, self.rng, task)
         return self.card(question, locale, self._token())
+
+    async def next_review(
+        self, ref: UserRef, locale: str, domain: int | None = None, *, task: str | None = None
+    ) -> QuestionCard | ReviewWait:
+        """The most overdue review, or when the next one is due."""
+        self.check_open()
+        user = await self.store.user(ref)
+        due = await self._due(user.id, domain, task)
+        if due is not None:
+            self._served_review[user.id] = True
+            return self.card(due, locale, self._token(review=True), "review")
+        found = await self.store.learning.next_due(user.id)
+        return ReviewWait(locale, parse_stamp(found) if found else None, self.clock())
+
+    async def _due(self, user_id: int, domain: int | None, task: str | None) -> Question | None:
+        """The learner's most overdue card in the scope, among questions still in the bank."""
+        due = await self.store.learning.due(user_id, stamp(self.clock()), limit=200)
+        for question_id in due:
+            q = self.content.questions.get(question_id)
+            if q is not None and domain in (None, q.domain) and task in (None, q.task):
+                return q
+        return None
+
+    async def reviews_due(self, ref: UserRef) -> int:
+        user = await self.store.user(ref)
+        return await self.store.learning.due_count(user.id, stamp(self.clock()))
 
     def question(self, question_id: str) -> Question:
         question = self.content.questions.get(question_id)
@@ -276,7 +343,7 @@ class StudyService:
         source: str = "quiz",
     ) -> Feedback:
         """Record an answer once per (learner, token) and explain every option."""
-        async with self._working():
+        async with self.working():
             return await self._answer(ref, question_id, token, choice, locale, source)
 
     async def _answer(
@@ -293,28 +360,48 @@ class StudyService:
         letters = parse_choice(choice, question)
         if source == "quiz":
             self._check_token(token)
+            source = "review" if token.startswith(REVIEW) else source
         user = await self.store.user(ref)
         now = self.clock()
         correct = set(letters) == question.answer
         recorded = await self.store.record(
-            AttemptRecord(
-                user_id=user.id,
-                community=user.community,
-                question_id=question.id,
-                domain=question.domain,
-                choice=",".join(letters),
-                correct=correct,
-                source=source,
-                nonce=attempt_nonce(source, question.id, token),
-                week=week_key(now),
-                answered_at=f"{now.replace(tzinfo=None).isoformat(timespec='seconds')}Z",
-            )
+            await self.attempt(user.id, user.community, question, letters, source, token, now)
         )
         if not recorded.counted:  # a repeat: show the answer that counted, not this click's
             letters = tuple(recorded.choice.split(","))
             correct = set(letters) == question.answer
         self.events.answered(source, correct, recorded.counted, time.perf_counter() - started)
-        return self._feedback(question, letters, correct, recorded.counted, recorded.score, locale)
+        due = await self.store.learning.due_count(user.id, stamp(now))
+        fb = self._feedback(question, letters, correct, recorded.counted, recorded.score, locale)
+        return dataclasses.replace(fb, reviews_due=due)
+
+    async def attempt(
+        self,
+        user_id: int,
+        community: str,
+        question: Question,
+        letters: Sequence[str],
+        source: str,
+        token: str,
+        now: datetime,
+    ) -> AttemptRecord:
+        """An answer to record, with the learner's card after it (every counted answer is an
+        FSRS review: wrong is Again, right is Good)."""
+        correct = set(letters) == question.answer
+        card = await self.store.learning.card(user_id, question.id)
+        return AttemptRecord(
+            user_id=user_id,
+            community=community,
+            question_id=question.id,
+            domain=question.domain,
+            choice=",".join(letters),
+            correct=correct,
+            source=source,
+            nonce=attempt_nonce(source, question.id, token),
+            week=week_key(now),
+            answered_at=stamp(now),
+            card=self.memory.review(card, correct, now),
+        )
 
     def feedback_options(
         self, q: Question, chosen: Sequence[str], locale: str
@@ -357,7 +444,7 @@ class StudyService:
 
     async def progress(self, ref: UserRef, locale: str) -> ProgressReport:
         """Per-domain scores, the weakest domain and the exam-weighted estimate."""
-        self._check_open()
+        self.check_open()
         user = await self.store.user(ref)
         scores = {s.domain: s for s in await self.store.scores(user.id)}
         domains = tuple(
@@ -372,6 +459,8 @@ class StudyService:
         )
         estimate, needed = estimate_score(domains)
         streak, last, tz = await self.store.daily.streak(user.id)
+        readiness = None if needed else await self._readiness(user.id)
+        learning = self.store.learning
         return ProgressReport(
             locale=locale,
             display_name=user.display_name or ref.user,
@@ -380,6 +469,47 @@ class StudyService:
             answers_needed=needed,
             weakest=weakest_domain(domains),
             streak=current_streak(streak, last, tz, self.clock()),
+            readiness=readiness,
+            reviews_due=await learning.due_count(user.id, stamp(self.clock())),
+            exams=tuple(
+                ExamSummary(
+                    parse_stamp(e.finished_at or e.started_at),
+                    e.correct or 0,
+                    e.size,
+                    e.score or 0,
+                    (e.score or 0) >= PASS_MARK,
+                )
+                for e in await learning.recent_exams(user.id, RECENT_EXAMS)
+            ),
+        )
+
+    async def _readiness(self, user_id: int) -> ReadinessView:
+        learning = self.store.learning
+        bank = {d.id: self.content.question_ids(d.id) for d in self.content.domains}
+        weights = {d.id: d.weight for d in self.content.domains}
+        found = predict(
+            bank,
+            weights,
+            await learning.cards(user_id),
+            await learning.firsts(user_id),
+            self.memory,
+            self.clock(),
+        )
+        return ReadinessView(found.expected_score, found.pass_chance)
+
+    # -- reports ------------------------------------------------------------------------------
+
+    async def report(self, ref: UserRef, question_id: str, reason: str, text: str = "") -> None:
+        """Store a learner's report on a question; a second one replaces the first."""
+        self.check_open()
+        self.question(question_id)
+        if reason not in REPORT_REASONS:
+            raise InvalidAnswer("report.bad_reason", reasons=", ".join(REPORT_REASONS))
+        if len(text) > MAX_REPORT:
+            raise InvalidAnswer("report.too_long", limit=MAX_REPORT, length=len(text))
+        user = await self.store.user(ref)
+        await self.store.learning.put_report(
+            user.id, question_id, reason, text, stamp(self.clock())
         )
 
     def parse_board_args(self, args: Sequence[str]) -> tuple[int | None, str]:
@@ -402,7 +532,7 @@ class StudyService:
         limit: int = 10,
     ) -> Leaderboard:
         """The community's top learners and the caller's own rank."""
-        self._check_open()
+        self.check_open()
         if period not in PERIODS:
             raise InvalidAnswer("error.bad_period")
         if domain is not None and domain not in {d.id for d in self.content.domains}:

@@ -28,6 +28,9 @@ from typing import Protocol
 import aiosqlite
 
 from bot.daily_store import DailyStore, SqliteDailyStore
+from bot.learning_store import LearningStore, SqliteLearningStore
+from bot.localtime import stamp
+from bot.memory import CardState
 from bot.ranking import BoardKey, Boards, Totals
 from bot.views import UserRef
 
@@ -44,7 +47,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Ten parameters a row; SQLite allows 32,766 per statement.
+INSERT_COLUMNS = (
+    "user_id, community, question_id, domain, choice, correct, source, nonce, week, answered_at, "
+    "card_state, card_step, card_stability, card_difficulty, card_due"
+)
+# Fifteen parameters a row; SQLite allows 32,766 per statement.
 MAX_BATCH = 500
 # A batch this full is sent at once instead of waiting for the loop's next turn.
 SEND_AT = 100
@@ -155,6 +162,95 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX scores_rank;
     CREATE INDEX scores_board ON scores (community, period, domain);
     """,
+    # 4: spaced review (an FSRS card per learner and question, written by the answer's own
+    # statement), mock exams, question reports, and each question's first answer.
+    """
+    ALTER TABLE attempts ADD COLUMN card_state INTEGER;
+    ALTER TABLE attempts ADD COLUMN card_step INTEGER;
+    ALTER TABLE attempts ADD COLUMN card_stability REAL;
+    ALTER TABLE attempts ADD COLUMN card_difficulty REAL;
+    ALTER TABLE attempts ADD COLUMN card_due TEXT;
+    ALTER TABLE seen ADD COLUMN first_correct INTEGER;
+    UPDATE seen SET first_correct = (
+        SELECT a.correct FROM attempts a
+        WHERE a.user_id = seen.user_id AND a.question_id = seen.question_id ORDER BY a.id LIMIT 1
+    );
+    DROP TRIGGER attempts_aggregate;
+    CREATE TRIGGER attempts_aggregate AFTER INSERT ON attempts BEGIN
+        INSERT INTO scores (user_id, community, period, domain, attempts, correct) VALUES
+            (NEW.user_id, NEW.community, 'all', 0, 1, NEW.correct),
+            (NEW.user_id, NEW.community, 'all', NEW.domain, 1, NEW.correct),
+            (NEW.user_id, NEW.community, NEW.week, 0, 1, NEW.correct),
+            (NEW.user_id, NEW.community, NEW.week, NEW.domain, 1, NEW.correct)
+        ON CONFLICT (user_id, period, domain) DO UPDATE
+            SET attempts = attempts + 1, correct = correct + excluded.correct;
+        INSERT INTO seen (user_id, question_id, times, last_correct, last_at, first_correct)
+            VALUES (NEW.user_id, NEW.question_id, 1, NEW.correct, NEW.answered_at, NEW.correct)
+        ON CONFLICT (user_id, question_id) DO UPDATE
+            SET times = times + 1, last_correct = excluded.last_correct, last_at = excluded.last_at;
+    END;
+    CREATE TABLE cards (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        question_id TEXT NOT NULL,
+        state INTEGER NOT NULL,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT NOT NULL,
+        last_review TEXT,
+        reviews INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (user_id, question_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX cards_due ON cards (user_id, due);
+    CREATE TRIGGER attempts_card AFTER INSERT ON attempts WHEN NEW.card_due IS NOT NULL BEGIN
+        INSERT INTO cards (
+            user_id, question_id, state, step, stability, difficulty, due, last_review
+        ) VALUES (
+            NEW.user_id, NEW.question_id, NEW.card_state, NEW.card_step, NEW.card_stability,
+            NEW.card_difficulty, NEW.card_due, NEW.answered_at
+        )
+        ON CONFLICT (user_id, question_id) DO UPDATE SET
+            state = excluded.state, step = excluded.step, stability = excluded.stability,
+            difficulty = excluded.difficulty, due = excluded.due,
+            last_review = excluded.last_review, reviews = reviews + 1;
+    END;
+    CREATE TABLE exams (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        size INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        finished_at TEXT,
+        correct INTEGER,
+        score INTEGER,
+        questions TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX exams_open ON exams (user_id) WHERE finished_at IS NULL;
+    CREATE INDEX exams_user ON exams (user_id, id);
+    CREATE TABLE exam_items (
+        exam_id INTEGER NOT NULL REFERENCES exams(id),
+        position INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        choice TEXT,
+        answered_at TEXT,
+        PRIMARY KEY (exam_id, position)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER exams_items AFTER INSERT ON exams BEGIN
+        INSERT INTO exam_items (exam_id, position, question_id, seq)
+            SELECT NEW.id, key, value, key FROM json_each(NEW.questions);
+    END;
+    CREATE TABLE reports (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        question_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, question_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX reports_question ON reports (question_id);
+    """,
 )
 
 
@@ -178,6 +274,20 @@ class AttemptRecord:
     nonce: str
     week: str
     answered_at: str
+    card: CardState | None = None  # the learner's card after this answer, written with it
+
+    def values(self) -> tuple[object, ...]:
+        """The row's values, in the order of INSERT_COLUMNS."""
+        card = self.card
+        return (
+            self.user_id, self.community, self.question_id, self.domain, self.choice,
+            int(self.correct), self.source, self.nonce, self.week, self.answered_at,
+            None if card is None else card.state,
+            None if card is None else card.step,
+            None if card is None else card.stability,
+            None if card is None else card.difficulty,
+            None if card is None else stamp(card.due),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +325,9 @@ class Store(Protocol):
     @property
     def daily(self) -> DailyStore: ...
 
+    @property
+    def learning(self) -> LearningStore: ...
+
     async def user(self, ref: UserRef) -> StoredUser: ...
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...
     async def record(self, attempt: AttemptRecord) -> Recorded: ...
@@ -245,6 +358,7 @@ class SqliteStore:
         self.checkpointer = checkpointer
         self._checkpoints: asyncio.Task[None] | None = None
         self.daily = SqliteDailyStore(db, reader)
+        self.learning = SqliteLearningStore(db, reader)
         self._users: dict[tuple[str, str, str], StoredUser] = {}
         self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -330,19 +444,11 @@ class SqliteStore:
         self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
     ) -> tuple[int, int]:
         """Commit the batch's attempts (repeats ignored): rows inserted, and the last one's id."""
-        params = [
-            value
-            for a, _ in batch
-            for value in (
-                a.user_id, a.community, a.question_id, a.domain, a.choice, int(a.correct),
-                a.source, a.nonce, a.week, a.answered_at,
-            )
-        ]  # fmt: skip
-        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch))
+        params = [value for a, _ in batch for value in a.values()]
+        row = "(" + ", ".join("?" * len(INSERT_COLUMNS.split(","))) + ")"
+        values = ", ".join([row] * len(batch))
         async with self.db.execute(
-            "INSERT OR IGNORE INTO attempts (user_id, community, question_id, domain, choice, "
-            f"correct, source, nonce, week, answered_at) VALUES {values}",
-            params,
+            f"INSERT OR IGNORE INTO attempts ({INSERT_COLUMNS}) VALUES {values}", params
         ) as cursor:
             return cursor.rowcount, cursor.lastrowid or 0
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 __all__ = [
     "PASS_MARK",
+    "REPORT_REASONS",
     "DailyChannel",
     "DailyPost",
     "DailyReveal",
     "DomainProgress",
+    "ExamConfirm",
+    "ExamDomain",
+    "ExamResult",
+    "ExamStep",
+    "ExamSummary",
     "Feedback",
     "LeaderRow",
     "Leaderboard",
@@ -19,12 +26,15 @@ __all__ = [
     "OptionFeedback",
     "ProgressReport",
     "QuestionCard",
+    "ReadinessView",
+    "ReviewWait",
     "Scope",
     "UserRef",
     "bar",
 ]
 
 PASS_MARK = 720
+REPORT_REASONS = ("wrong_answer", "unclear", "outdated", "typo", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,7 @@ class QuestionCard:
     stem: str
     options: tuple[tuple[str, str], ...]
     choose: int
+    kind: str = "quiz"  # quiz | review | daily | exam
 
     @property
     def letters(self) -> tuple[str, ...]:
@@ -92,6 +103,7 @@ class Feedback:
     domain_name: str
     domain_attempts: int
     domain_accuracy: float
+    reviews_due: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +120,35 @@ class DomainProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadinessView:
+    """The expected exam score and the chance of passing today (an estimate)."""
+
+    expected_score: int
+    pass_chance: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSummary:
+    finished_at: datetime
+    correct: int
+    total: int
+    score: int
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressReport:
     locale: str
     display_name: str
     domains: tuple[DomainProgress, ...]
-    estimate: int | None
+    estimate: int | None  # None until there is enough evidence (see answers_needed)
     answers_needed: int
     weakest: DomainProgress | None
     streak: int = 0
     pass_mark: int = PASS_MARK
+    readiness: ReadinessView | None = None
+    reviews_due: int = 0
+    exams: tuple[ExamSummary, ...] = field(default_factory=tuple)
 
     @property
     def attempts(self) -> int:
@@ -224,3 +256,58 @@ class DailyReveal:
     answers: int
     references: tuple[str, ...]
     message_ref: str | None = None  # the question's message, to reply under it
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewWait:
+    """No review is due: when the next one is (None: no card yet)."""
+
+    locale: str
+    next_due: datetime | None
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExamStep:
+    """One exam question, with where the learner is and the time left; no right or wrong."""
+
+    exam_id: int
+    card: QuestionCard
+    number: int  # 1-based: answered + 1
+    total: int
+    answered: int
+    seconds_left: int
+    resumed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExamConfirm:
+    """ "Finish?" before an exam ends early: how many questions are still unanswered."""
+
+    exam_id: int
+    locale: str
+    unanswered: int
+    seconds_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExamDomain:
+    id: int
+    name: str
+    correct: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExamResult:
+    exam_id: int
+    locale: str
+    total: int
+    correct: int
+    score: int  # 100-1000, an estimate: AWS does not publish its scaling
+    passed: bool
+    domains: tuple[ExamDomain, ...]
+    seconds_used: int
+    missed: tuple[tuple[str, str], ...]  # (question id, stem) of each wrong or unanswered one
+    expired: bool  # the time ran out
+    pass_mark: int = PASS_MARK

@@ -168,14 +168,14 @@ def _run_bot(settings: Settings, make_face: FaceFactory) -> int:
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.app import ConsoleFace
 
-    return _run_bot(settings, lambda s: ConsoleFace(s.daily, args.user, args.lang))
+    return _run_bot(settings, lambda s: ConsoleFace(s, args.user, args.lang))
 
 
 def _cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     settings.require(*_REQUIRED["discord"])
     from adapters.discord.app import DiscordFace
 
-    return _run_bot(settings, lambda s: DiscordFace(s.daily, settings))
+    return _run_bot(settings, lambda s: DiscordFace(s, settings))
 
 
 def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
@@ -183,7 +183,7 @@ def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.slack.app import SlackFace
 
     port = args.port or settings.slack_port
-    return _run_bot(settings, lambda s: SlackFace(s.daily, settings, http=args.http, port=port))
+    return _run_bot(settings, lambda s: SlackFace(s, settings, http=args.http, port=port))
 
 
 _REQUIRED: dict[str, tuple[str, ...]] = {

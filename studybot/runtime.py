@@ -19,15 +19,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
 from bot.content import Content
-from bot.daily import DailyService
 from bot.events import Events, NullEvents
+from bot.memory import Memory
 from bot.service import StudyService
+from bot.services import Services
 from bot.store import SqliteStore, open_store
 from studybot.signals import install_shutdown
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from adapters.shared.health import HealthServer
     from scheduler.daily import DailyScheduler, Publisher
 
-__all__ = ["Face", "FaceFactory", "Runtime", "Services"]
+__all__ = ["Face", "FaceFactory", "Runtime"]
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +66,6 @@ class Face(Protocol):
     def stop_taking_commands(self) -> None: ...
     async def disconnect(self) -> None: ...
     def healthy(self) -> bool | Awaitable[bool]: ...
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the runtime built, for a face to serve."""
-
-    settings: Settings
-    content: Content
-    study: StudyService
-    daily: DailyService
 
 
 FaceFactory = Callable[[Services], Face]
@@ -117,8 +107,9 @@ class Runtime:
 
     async def _run(self, store: SqliteStore, make_face: FaceFactory) -> int:
         events = self._events()
-        study = StudyService(self.content, store, events=events, clock=self.clock)
-        self.services = Services(self.settings, self.content, study, DailyService(study))
+        memory = Memory(self.settings.retention)
+        study = StudyService(self.content, store, events=events, clock=self.clock, memory=memory)
+        self.services = Services.build(study)
         face = make_face(self.services)
         self.scheduler = self._scheduler(face)
         shutdown = install_shutdown(asyncio.get_running_loop(), self.stop) if self.signals else None

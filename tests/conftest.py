@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import Content, load_content
+from bot.memory import Memory
 from bot.service import StudyService
 from bot.store import SqliteStore, open_store
 
@@ -43,4 +44,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 @pytest.fixture
 def service(content: Content, store: SqliteStore, clock: Clock) -> StudyService:
-    return StudyService(content, store, rng=random.Random(7), clock=clock)
+    # No fuzz: FSRS intervals are the same on every run.
+    return StudyService(
+        content, store, rng=random.Random(7), clock=clock, memory=Memory(fuzz=False)
+    )

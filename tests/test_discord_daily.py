@@ -22,6 +22,7 @@ from bot.daily import DailyService, pick_daily
 from bot.errors import ChannelUnavailable
 from bot.i18n import format_date
 from bot.service import StudyService
+from bot.services import Services
 from bot.store import open_store
 from bot.views import DailyChannel, UserRef
 from scheduler.daily import DailyScheduler
@@ -188,7 +189,7 @@ async def test_a_daily_button_works_after_a_restart(
     # The runtime starts the scheduler once the bot is logged in, and it catches up.
     settings = Settings(db_path=str(tmp_path / "test.db"), discord_token=Secret("a.b.c"))
     runtime = Runtime(settings, service.content, clock=clock, signals=False)
-    running = asyncio.create_task(runtime.run(lambda s: DiscordFace(s.daily, settings)))
+    running = asyncio.create_task(runtime.run(lambda s: DiscordFace(s, settings)))
     await fake.request(lambda r: r.path == f"/channels/{DAILY}/messages", timeout=15)
     assert runtime.scheduler is not None and runtime.scheduler.running
     (message,) = fake.posted[DAILY]
@@ -197,7 +198,7 @@ async def test_a_daily_button_works_after_a_restart(
     assert not runtime.scheduler.running
 
     store = await open_store(tmp_path / "test.db")
-    after = build_bot(DailyService(StudyService(service.content, store, clock=clock)), sync=False)
+    after = build_bot(Services.build(StudyService(service.content, store, clock=clock)), sync=False)
     try:
         await after.login("test-token")
         body = await click(after, fake, message, "A")

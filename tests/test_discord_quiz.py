@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from adapters.discord.app import StudyBot, build_bot
-from bot.daily import DailyService
 from bot.service import StudyService
+from bot.services import Services
 from bot.store import open_store
 from tests.conftest import Clock
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, buttons, feed, press
@@ -135,7 +135,7 @@ async def test_next_question_keeps_the_domain(discord_bot: StudyBot, fake: FakeD
 async def test_a_button_still_works_after_a_restart(
     fake: FakeDiscord, service: StudyService, tmp_path: Path
 ) -> None:
-    before = build_bot(DailyService(service))
+    before = build_bot(Services.build(service))
     await before.login("test-token")
     payload = fake.slash("quiz")
     await feed(before, fake, payload)
@@ -143,7 +143,7 @@ async def test_a_button_still_works_after_a_restart(
 
     store = await open_store(tmp_path / "test.db")
     after_service = StudyService(service.content, store, clock=service.clock)
-    after = build_bot(DailyService(after_service), sync=False)
+    after = build_bot(Services.build(after_service), sync=False)
     try:
         await after.login("test-token")
         _, body = await press(after, fake, payload, "A")

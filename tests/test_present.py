@@ -24,6 +24,7 @@ from bot.views import (
     LessonView,
     OptionFeedback,
     ProgressReport,
+    ReadinessView,
 )
 
 WEIGHTS = (34, 26, 22, 18)
@@ -38,7 +39,10 @@ def domains(*scores: tuple[int, int]) -> tuple[DomainProgress, ...]:
 
 def report(rows: tuple[DomainProgress, ...], streak: int = 0, locale: str = "en") -> ProgressReport:
     estimate, needed = estimate_score(rows)
-    return ProgressReport(locale, "Ana", rows, estimate, needed, weakest_domain(rows), streak)
+    readiness = None if needed else ReadinessView(742, 0.58)
+    return ProgressReport(
+        locale, "Ana", rows, estimate, needed, weakest_domain(rows), streak, readiness=readiness
+    )
 
 
 def keys(lines: tuple[Line, ...]) -> list[str]:
@@ -53,7 +57,11 @@ def test_the_estimate_comes_at_twenty_answers_with_three_in_every_domain() -> No
     assert text_say("en", parts.summary[1]).startswith("Estimated score: answer 1 more question ")
     twenty = domains((8, 6), (4, 3), (4, 2), (4, 4))
     assert estimate_score(twenty)[0] is not None
-    assert keys(progress_parts(report(twenty)).summary)[1] == "progress.estimate"
+    ready = progress_parts(report(twenty)).summary[1]
+    assert ready.key == "progress.readiness"
+    assert text_say("en", ready).startswith(
+        "Expected exam score: 742 / 1000 (pass mark 720); chance of passing today: 58%."
+    )
     short = domains((17, 17), (1, 1), (1, 1), (1, 1))  # 20 answers, but 2 short in three domains
     assert estimate_score(short) == (None, 6)
 

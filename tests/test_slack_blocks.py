@@ -27,9 +27,8 @@ def test_escape_and_catalog_texts_never_let_markup_through() -> None:
     assert tmd("en", "answer.learn_more", url=link(url)) == (
         "Learn more: <https://docs.aws.amazon.com/x?a=1&amp;b=2>"
     )
-    assert tmd("fr", "progress.estimate", estimate=Raw("*800*"), pass_mark=720).startswith(
-        "Score estimé : *800* / 1000"
-    )
+    shown = tmd("fr", "progress.readiness", score=Raw("*800*"), pass_mark=720, chance="58 %")
+    assert shown.startswith("Score d'examen attendu : *800* / 1000")
 
 
 def test_content_markdown_becomes_slack_mrkdwn() -> None:

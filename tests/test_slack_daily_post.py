@@ -34,6 +34,7 @@ from bot.content import Content
 from bot.daily import DailyService, pick_daily
 from bot.errors import ChannelUnavailable
 from bot.service import StudyService
+from bot.services import Services
 from bot.store import SqliteStore, open_store
 from bot.views import (
     DailyChannel,
@@ -80,7 +81,8 @@ async def running(
     store: SqliteStore = await open_store(path)
     try:
         service = StudyService(content, store, rng=random.Random(7), clock=clock)
-        daily = DailyService(service)
+        services = Services.build(service)
+        daily = services.daily
         client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
         waits: list[float] = []
 
@@ -90,7 +92,7 @@ async def running(
         publisher = SlackPublisher(client, rate_per_second=1000.0, sleep=sleep)
         scheduler = DailyScheduler(daily, {"slack": publisher}, clock=clock)
         app = build_app(
-            daily, token="xoxb-test", signing_secret=SECRET, client=client,
+            services, token="xoxb-test", signing_secret=SECRET, client=client,
             process_before_response=True,
         )  # fmt: skip
         async with TestClient(TestServer(web_app(app, SECRET), host="127.0.0.1")) as http:

@@ -24,8 +24,8 @@ from adapters.slack.app import build_app, web_app
 from adapters.slack.ids import PICK
 from adapters.slack.members import MemberDirectory
 from bot.content import Content
-from bot.daily import DailyService
 from bot.service import StudyService
+from bot.services import Services
 from bot.store import open_store
 from tests.conftest import Clock
 from tests.fakes.slack_api import (
@@ -129,7 +129,7 @@ async def running_bot(
 ) -> AsyncIterator[Bot]:
     client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
     app = build_app(
-        DailyService(service),
+        Services.build(service),
         token="xoxb-test",
         signing_secret=SECRET,
         client=client,

@@ -21,7 +21,8 @@ import pytest
 from adapters.slack.app import SlackFace
 from bot.config import Secret, Settings
 from bot.content import Content
-from studybot.runtime import Runtime, Services
+from bot.services import Services
+from studybot.runtime import Runtime
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.slack_api import (
     FakeSlack,
@@ -65,7 +66,7 @@ class Running:
         self.task: asyncio.Task[int] | None = None
 
     def _face(self, services: Services) -> SlackFace:
-        self.face = SlackFace(services.daily, self.settings, **self.options)  # type: ignore[arg-type]
+        self.face = SlackFace(services, self.settings, **self.options)  # type: ignore[arg-type]
         return self.face
 
     async def __aenter__(self) -> Running:

@@ -9,9 +9,9 @@ from typing import TextIO
 
 from adapters.console.input import InputLines
 from adapters.console.session import COMMUNITY, PLATFORM, ConsoleSession
-from bot.daily import DailyService
 from bot.events import Events
 from bot.i18n import t
+from bot.services import Services
 from bot.views import UserRef
 
 __all__ = ["ConsoleFace"]
@@ -27,13 +27,13 @@ class ConsoleFace:
 
     def __init__(
         self,
-        daily: DailyService,
+        services: Services,
         user: str,
         locale: str | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
     ) -> None:
-        self.daily = daily
+        self.services = services
         self.user = user
         self.locale = locale
         self.stdin = stdin or sys.stdin
@@ -44,7 +44,7 @@ class ConsoleFace:
 
     @property
     def events(self) -> Events:
-        return self.daily.study.events
+        return self.services.study.events
 
     def healthy(self) -> bool:
         return self._lines is not None and not self._lines.eof
@@ -56,10 +56,10 @@ class ConsoleFace:
         self._stop.set()
 
     async def serve(self) -> int:
-        study = self.daily.study
+        study = self.services.study
         self._lines = lines = InputLines(self.stdin)
         ref = UserRef(PLATFORM, COMMUNITY, self.user, self.user)
-        session = ConsoleSession(self.daily, ref, await study.locale(ref, self.locale))
+        session = ConsoleSession(self.services, ref, await study.locale(ref, self.locale))
         if self.locale:
             session.locale = await study.set_locale(ref, self.locale)
         interactive = self.stdin.isatty()

@@ -19,7 +19,7 @@ from adapters.discord.commands import register_commands
 from adapters.discord.common import NO_MENTIONS, PLATFORM, CatalogTranslator, on_error
 from adapters.discord.daily import DAILY_ITEMS, DiscordPublisher
 from bot.config import Settings
-from bot.daily import DailyService
+from bot.services import Services
 
 __all__ = ["DiscordFace", "StudyBot", "build_bot", "intents"]
 
@@ -35,14 +35,16 @@ class StudyBot(discord.Client):
     """The bot: one client, one command tree, over the study and daily services."""
 
     def __init__(
-        self, daily: DailyService, *, guild_id: int | None = None, sync: bool = True
+        self, services: Services, *, guild_id: int | None = None, sync: bool = True
     ) -> None:
         # The bot never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
-        self.daily = daily
-        self.service = daily.study
+        self.services = services
+        self.daily = services.daily
+        self.exam = services.exam
+        self.service = services.study
         self.guild_id = guild_id
         self.sync_on_start = sync
         self.started = asyncio.Event()  # logged in and commands synced: REST calls work
@@ -84,9 +86,9 @@ class StudyBot(discord.Client):
         return self.is_ready() and not self.is_closed()
 
 
-def build_bot(daily: DailyService, *, guild_id: int | None = None, sync: bool = True) -> StudyBot:
+def build_bot(services: Services, *, guild_id: int | None = None, sync: bool = True) -> StudyBot:
     """The bot around the services; nothing connects until `login` or `start`."""
-    return StudyBot(daily, guild_id=guild_id, sync=sync)
+    return StudyBot(services, guild_id=guild_id, sync=sync)
 
 
 class DiscordFace:
@@ -94,11 +96,11 @@ class DiscordFace:
 
     platform = PLATFORM
 
-    def __init__(self, daily: DailyService, settings: Settings) -> None:
+    def __init__(self, services: Services, settings: Settings) -> None:
         settings.require("discord_token")
         assert settings.discord_token is not None
         self.token = settings.discord_token.reveal()
-        self.bot = build_bot(daily, guild_id=settings.discord_guild_id)
+        self.bot = build_bot(services, guild_id=settings.discord_guild_id)
         self.publisher = DiscordPublisher(self.bot)
         self.ready = self.bot.started
 

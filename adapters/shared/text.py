@@ -11,23 +11,29 @@ from bot import present
 from bot.i18n import COMMANDS, t
 from bot.present import Line
 from bot.views import (
+    ExamConfirm,
+    ExamResult,
+    ExamStep,
     Feedback,
     Leaderboard,
     LessonList,
     LessonView,
     ProgressReport,
     QuestionCard,
+    ReviewWait,
     bar,
 )
 
 __all__ = [
     "render_card",
     "render_daily_card",
+    "render_exam",
     "render_feedback",
     "render_leaderboard",
     "render_lesson",
     "render_lessons",
     "render_progress",
+    "render_review_wait",
     "say",
 ]
 
@@ -72,7 +78,43 @@ def render_feedback(fb: Feedback) -> str:
     lines.append("")
     lines.extend(say(loc, x) for x in parts.references)
     lines.append(say(loc, parts.score))
+    if parts.due is not None:
+        lines.append(say(loc, parts.due))
     lines.append(t(loc, "answer.next_hint", cmd=COMMANDS))
+    return "\n".join(lines)
+
+
+def render_review_wait(view: ReviewWait) -> str:
+    return say(view.locale, present.review_wait(view))
+
+
+def render_exam(view: ExamStep | ExamConfirm | ExamResult) -> str:
+    """An exam's step, its "finish?" question, or its result."""
+    if isinstance(view, ExamStep):
+        return _exam_step(view)
+    if isinstance(view, ExamConfirm):
+        loc = view.locale
+        return f"{say(loc, present.exam_confirm_line(view))}\n{t(loc, 'exam.console_confirm')}"
+    return _exam_result(view)
+
+
+def _exam_step(step: ExamStep) -> str:
+    loc = step.card.locale
+    parts = present.exam_step_parts(step)
+    head = [say(loc, parts.title), *(say(loc, x) for x in parts.notes)]
+    return "\n".join([*head, "", render_card(step.card), t(loc, "exam.console_hint")])
+
+
+def _exam_result(result: ExamResult) -> str:
+    loc = result.locale
+    parts = present.exam_result_parts(result)
+    lines = [say(loc, parts.title), "", *(say(loc, x) for x in parts.summary), ""]
+    lines.extend(f"  {say(loc, x)}" for x in parts.domains)
+    if parts.missed_title is not None:
+        lines.extend(["", say(loc, parts.missed_title)])
+        lines.extend(f"  {qid}: {stem}" for qid, stem in parts.missed)
+    if parts.review_hint is not None:
+        lines.extend(["", say(loc, parts.review_hint)])
     return "\n".join(lines)
 
 
@@ -84,6 +126,8 @@ def render_progress(report: ProgressReport) -> str:
         lines.append(f"{say(loc, row.head)}\n  {bar(row.fraction)}  {say(loc, row.stats)}")
     lines.append("")
     lines.extend(say(loc, x) for x in parts.summary)
+    if parts.exams:
+        lines.extend(["", say(loc, parts.exams[0]), *(f"  {say(loc, x)}" for x in parts.exams[1:])])
     return "\n".join(lines)
 
 

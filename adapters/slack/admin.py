@@ -19,6 +19,7 @@ from adapters.slack.render import daily_blocks
 from adapters.slack.replies import Reply
 from bot.daily import DailyService
 from bot.errors import StudyBotError
+from bot.services import Services
 from bot.views import DailyChannel
 
 __all__ = ["daily_settings", "parse_channel"]
@@ -70,11 +71,12 @@ async def _off(daily: DailyService, m: Member, target: str | None, here: str | N
 
 
 async def daily_settings(
-    daily: DailyService, m: Member, args: list[str], command: dict[str, Any]
+    services: Services, m: Member, args: list[str], command: dict[str, Any]
 ) -> Reply:
     """Run one `/daily-settings` sub-command for an admin; anyone else gets a polite refusal."""
     if not m.is_admin:
         raise StudyBotError("error.not_allowed")
+    daily = services.daily
     here = command.get("channel_id") if isinstance(command.get("channel_id"), str) else None
     sub, rest = (args[0].lower(), args[1:]) if args else ("", [])
     if sub in ("", "status", "list"):

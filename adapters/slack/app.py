@@ -21,7 +21,7 @@ from adapters.slack.daily import SlackPublisher, daily_buttons
 from adapters.slack.members import PLATFORM, MemberDirectory
 from adapters.slack.replies import on_error
 from bot.config import Settings
-from bot.daily import DailyService
+from bot.services import Services
 
 __all__ = ["EVENTS_PATH", "SlackFace", "build_app", "web_app"]
 
@@ -33,7 +33,7 @@ Extension = Callable[[AsyncApp], None]
 
 
 def build_app(
-    daily: DailyService,
+    services: Services,
     *,
     token: str,
     signing_secret: str,
@@ -63,13 +63,13 @@ def build_app(
         await next()
 
     app.error(on_error)
-    register_commands(app, daily)
-    register_buttons(app, daily.study)
-    daily_buttons(daily)(app)
+    register_commands(app, services)
+    register_buttons(app, services.study)
+    daily_buttons(services.daily)(app)
     for extend in extensions:
         extend(app)
-    register_command_fallback(app, daily.study)
-    register_button_fallback(app, daily.study)
+    register_command_fallback(app, services.study)
+    register_button_fallback(app, services.study)
     return app
 
 
@@ -111,7 +111,7 @@ class SlackFace:
 
     def __init__(
         self,
-        daily: DailyService,
+        services: Services,
         settings: Settings,
         *,
         http: bool,
@@ -125,7 +125,7 @@ class SlackFace:
             settings.slack_signing_secret.reveal() if settings.slack_signing_secret else ""
         )
         self.app = build_app(
-            daily,
+            services,
             token=settings.slack_bot_token.reveal(),
             signing_secret=self.secret,
             api_url=settings.slack_api_url,

@@ -30,49 +30,47 @@ from adapters.slack.render import (
     say,
 )
 from adapters.slack.replies import Reply, errors_to_member, send
-from bot.daily import DailyService
 from bot.errors import InvalidAnswer, StudyBotError
 from bot.present import leaderboard_parts, progress_parts
 from bot.service import StudyService
+from bot.services import Services
 
 __all__ = ["COMMANDS", "register_command_fallback", "register_commands"]
 
 log = logging.getLogger(__name__)
 
-Command = Callable[[DailyService, Member, list[str], dict[str, Any]], Awaitable[Reply]]
+Command = Callable[[Services, Member, list[str], dict[str, Any]], Awaitable[Reply]]
 
 
-async def quiz(daily: DailyService, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
-    service = daily.study
+async def quiz(services: Services, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
+    service = services.study
     return await question_reply(service, m, service.parse_scope(args[0] if args else None))
 
 
-async def progress(daily: DailyService, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
-    report = await daily.study.progress(m.ref, m.locale)
+async def progress(services: Services, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
+    report = await services.study.progress(m.ref, m.locale)
     return Reply(say(m.locale, progress_parts(report).title), progress_blocks(report))
 
 
-async def leaderboard(
-    daily: DailyService, m: Member, args: list[str], cmd: dict[str, Any]
-) -> Reply:
-    service = daily.study
+async def leaderboard(services: Services, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
+    service = services.study
     domain, period = service.parse_board_args(args)
     board = await service.leaderboard(m.ref, m.locale, domain, period)
     return Reply(say(m.locale, leaderboard_parts(board).title), leaderboard_blocks(board))
 
 
-async def lesson(daily: DailyService, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
-    service = daily.study
+async def lesson(services: Services, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
+    service = services.study
     if not args:
         return Reply(tmd(m.locale, "lesson.list_title"), lessons_blocks(service.lessons(m.locale)))
     found = service.lesson(" ".join(args), m.locale)
     return Reply(escape(found.title), lesson_blocks(found))
 
 
-async def lang(daily: DailyService, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
+async def lang(services: Services, m: Member, args: list[str], cmd: dict[str, Any]) -> Reply:
     if len(args) != 1 or args[0].lower() not in ("en", "fr"):
         raise InvalidAnswer("lang.usage")
-    locale = await daily.study.set_locale(m.ref, args[0].lower())
+    locale = await services.study.set_locale(m.ref, args[0].lower())
     return Reply(tmd(locale, "lang.set"), [section(tmd(locale, "lang.set"))])
 
 
@@ -86,8 +84,8 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def _command(daily: DailyService, work: Command) -> Callable[..., Awaitable[None]]:
-    service = daily.study
+def _command(services: Services, work: Command) -> Callable[..., Awaitable[None]]:
+    service = services.study
 
     async def listener(
         ack: AsyncAck,
@@ -103,7 +101,7 @@ def _command(daily: DailyService, work: Command) -> Callable[..., Awaitable[None
             name = str(command.get("user_name", ""))
             member = await member_session(service, client, context, name)
             args = str(command.get("text") or "").split()
-            await send(respond, await work(daily, member, args, command))
+            await send(respond, await work(services, member, args, command))
 
     return listener
 
@@ -140,11 +138,11 @@ def _home(service: StudyService) -> Callable[..., Awaitable[None]]:
     return listener
 
 
-def register_commands(app: AsyncApp, daily: DailyService) -> None:
+def register_commands(app: AsyncApp, services: Services) -> None:
     """Attach the slash commands and the App Home tab."""
     for name, work in COMMANDS.items():
-        app.command(name)(_command(daily, work))
-    app.event("app_home_opened")(_home(daily.study))
+        app.command(name)(_command(services, work))
+    app.event("app_home_opened")(_home(services.study))
 
 
 def register_command_fallback(app: AsyncApp, service: StudyService) -> None:

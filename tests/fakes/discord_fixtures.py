@@ -12,8 +12,8 @@ import yarl
 from adapters.discord.app import DiscordFace, StudyBot, build_bot
 from bot.config import Settings
 from bot.content import Content
-from bot.daily import DailyService
 from bot.service import StudyService
+from bot.services import Services
 from studybot.runtime import Runtime
 from tests.fakes.discord_api import FakeDiscord
 
@@ -24,7 +24,7 @@ def run_discord(settings: Settings, content: Content) -> int:
     """What `studybot discord` runs: the runtime around a Discord face, until it stops."""
 
     async def main() -> int:
-        return await Runtime(settings, content).run(lambda s: DiscordFace(s.daily, settings))
+        return await Runtime(settings, content).run(lambda s: DiscordFace(s, settings))
 
     return asyncio.run(main())
 
@@ -43,7 +43,7 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 async def discord_bot(fake: FakeDiscord, service: StudyService) -> AsyncIterator[StudyBot]:
-    bot = build_bot(DailyService(service))
+    bot = build_bot(Services.build(service))
     await bot.login("test-token")
     yield bot
     await bot.close()
