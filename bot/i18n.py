@@ -125,6 +125,12 @@ EN: dict[str, str] = {
     # -- discord (adapters/discord/): keys start with "discord." --
     "discord.cmd.quiz": "quiz",
     "discord.cmd.quiz.desc": "A practice question, optionally from one exam domain or task",
+    "discord.cmd.review": "review",
+    "discord.cmd.review.desc": "The question most overdue for review (spaced repetition)",
+    "discord.cmd.exam": "exam",
+    "discord.cmd.exam.desc": "A timed mock exam: 65 questions in 130 minutes, or fewer",
+    "discord.opt.size": "size",
+    "discord.opt.size.desc": "How many questions (1-65, default 65): two minutes each",
     "discord.cmd.progress": "progress",
     "discord.cmd.progress.desc": "Your scores per domain and an estimated exam score",
     "discord.cmd.leaderboard": "leaderboard",
@@ -209,6 +215,7 @@ EN: dict[str, str] = {
     "daily.reveal_total.one": "{count} member answered.",
     "daily.reveal_total.zero": "No member answered.",
     # -- review, exam, reports, readiness (bot/service.py, bot/exam.py) --
+    "quiz.review_now": "Review now",
     "quiz.header_review": "🔁 Review · Domain {domain} · {domain_name} — task {task}",
     "answer.reviews_due": "{count} reviews due: {cmd[review]}",
     "answer.reviews_due.one": "{count} review due: {cmd[review]}",
@@ -355,6 +362,12 @@ FR: dict[str, str] = {
     # -- discord (adapters/discord/): keys start with "discord." --
     "discord.cmd.quiz": "quiz",
     "discord.cmd.quiz.desc": "Une question d'entraînement, d'un domaine ou d'une tâche de l'examen si précisé",
+    "discord.cmd.review": "réviser",
+    "discord.cmd.review.desc": "La question la plus en retard à revoir (répétition espacée)",
+    "discord.cmd.exam": "examen",
+    "discord.cmd.exam.desc": "Un examen blanc chronométré : 65 questions en 130 minutes, ou moins",
+    "discord.opt.size": "taille",
+    "discord.opt.size.desc": "Combien de questions (1 à 65, 65 par défaut) : deux minutes chacune",
     "discord.cmd.progress": "progression",
     "discord.cmd.progress.desc": "Vos scores par domaine et un score d'examen estimé",
     "discord.cmd.leaderboard": "classement",
@@ -439,6 +452,7 @@ FR: dict[str, str] = {
     "daily.reveal_total.one": "{count} membre a répondu.",
     "daily.reveal_total.zero": "Aucun membre n'a répondu.",
     # -- review, exam, reports, readiness (bot/service.py, bot/exam.py) --
+    "quiz.review_now": "Réviser maintenant",
     "quiz.header_review": "🔁 Révision · Domaine {domain} · {domain_name} — tâche {task}",
     "answer.reviews_due": "{count} révisions à faire : {cmd[review]}",
     "answer.reviews_due.one": "{count} révision à faire : {cmd[review]}",

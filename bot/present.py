@@ -7,11 +7,12 @@ here once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.i18n import format_date, format_duration, pct
+from bot.reports import ReportSummary
 from bot.views import (
     DailyReveal,
     ExamConfirm,
@@ -50,6 +51,7 @@ __all__ = [
     "progress_parts",
     "relative_time",
     "report_thanks",
+    "reported_lines",
     "resolve",
     "reveal_parts",
     "review_wait",
@@ -339,7 +341,12 @@ class ExamStepParts:
 def exam_step_parts(step: ExamStep) -> ExamStepParts:
     title = Line(
         "exam.question",
-        {"number": step.number, "total": step.total, "time": format_duration(step.seconds_left)},
+        # Whole minutes, rounded up: "10 min left" for a fresh 5-question exam, not "9 min".
+        {
+            "number": step.number,
+            "total": step.total,
+            "time": format_duration(-(-step.seconds_left // 60) * 60),
+        },
     )
     notes = (Line("exam.resumed"), Line("exam.answered", {"count": step.answered}))
     return ExamStepParts(title, notes if step.resumed else ())
@@ -404,3 +411,13 @@ def exam_result_parts(result: ExamResult) -> ExamResultParts:
 
 def report_thanks(question_id: str) -> Line:
     return Line("report.thanks", {"question": question_id})
+
+
+def reported_lines(summaries: Sequence[ReportSummary]) -> tuple[Line, ...]:
+    """For a community's admins: its most reported questions, or that there are none."""
+    if not summaries:
+        return (Line("admin.no_reports"),)
+    rows = (
+        Line("admin.report_line", {"question": s.question_id, "count": s.count}) for s in summaries
+    )
+    return (Line("admin.reports"), *rows)

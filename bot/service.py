@@ -19,6 +19,7 @@ from bot.i18n import locale_from
 from bot.localtime import parse_post_time, parse_stamp, parse_timezone, stamp
 from bot.memory import Memory
 from bot.readiness import predict
+from bot.reports import ReportSummary, summarize
 from bot.store import AttemptRecord, DomainScore, Store
 from bot.streaks import current_streak
 from bot.views import (
@@ -498,6 +499,13 @@ class StudyService:
         return ReadinessView(found.expected_score, found.pass_chance)
 
     # -- reports ------------------------------------------------------------------------------
+
+    async def top_reported(
+        self, platform: str, community: str, limit: int = 5
+    ) -> list[ReportSummary]:
+        """A community's most reported questions (for its admins)."""
+        rows = await self.store.learning.reports(f"{platform}:{community}")
+        return summarize(rows)[:limit]
 
     async def report(self, ref: UserRef, question_id: str, reason: str, text: str = "") -> None:
         """Store a learner's report on a question; a second one replaces the first."""

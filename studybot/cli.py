@@ -13,7 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.backup import hold_database
 from bot.config import Settings, load_settings
@@ -78,6 +78,31 @@ def _cmd_content_stats(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for key, value in stats.items():
         print(f"{key}: {value}")
+    return 0
+
+
+def _cmd_content_reports(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.reports import summarize
+    from bot.store import open_store
+
+    async def read() -> list[Any]:
+        store = await open_store(settings.db_path, background_checkpoints=False)
+        try:
+            return summarize(await store.learning.reports())
+        finally:
+            await store.close()
+
+    found = asyncio.run(read())
+    if args.json:
+        print(json.dumps([dataclasses.asdict(s) for s in found], ensure_ascii=False))
+        return 0
+    if not found:
+        print("no question has been reported")
+    for s in found:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in s.by_reason.items())
+        print(f"{s.question_id}: {s.count} report(s) ({reasons}), {s.first} to {s.last}")
+        for text in s.texts:
+            print(f"    {text!r}")
     return 0
 
 
@@ -209,6 +234,11 @@ def _parser() -> argparse.ArgumentParser:
     csub.add_parser("check", parents=[common], help="validate content; exit 1 listing each problem")
     stats = csub.add_parser("stats", parents=[common], help="count questions and lessons")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    reports = csub.add_parser(
+        "reports", parents=[common], help="learners' reports on questions, by question"
+    )
+    reports.add_argument("--json", action="store_true", help="print one JSON array")
+    reports.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
 
     config = sub.add_parser("config", help="validate the configuration without connecting")
     cfsub = config.add_subparsers(dest="subcommand", required=True)
@@ -253,6 +283,7 @@ def _parser() -> argparse.ArgumentParser:
 _COMMANDS = {
     ("content", "check"): _cmd_content_check,
     ("content", "stats"): _cmd_content_stats,
+    ("content", "reports"): _cmd_content_reports,
     ("config", "check"): _cmd_config_check,
     ("db", "backup"): _cmd_db_backup,
     ("db", "restore"): _cmd_db_restore,

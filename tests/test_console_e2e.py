@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -160,3 +161,41 @@ def test_a_database_that_is_not_sqlite_gets_one_line_and_exit_1(tmp_path: Path) 
     assert out.stderr.strip().splitlines() == [
         "studybot: the database (STUDYBOT_DB) cannot be used: file is not a database"
     ]
+
+
+def test_a_piped_mock_exam_shows_its_result_and_progress_lists_it(tmp_path: Path) -> None:
+    db = tmp_path / "exam.db"
+    # The issue's own example, with both letter forms offered for each question: a single-answer
+    # question refuses `A,C` with one line and takes the next `A`.
+    answers = "A,C\nA\n" * 5
+    out = console(db, f"/exam 5\n{answers}/progress\n", "--user", "ana")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Mock exam — question 1 of 5 · 10 min left" in text
+    assert "Mock exam result" in text and "out of 5 · estimated score" in text
+    assert "Last mock exams:" in text and "right out of 5 —" in text
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM attempts WHERE source = 'exam'").fetchone() == (
+            5,
+        )
+    finally:
+        conn.close()
+
+
+def test_an_exam_resumes_in_a_new_process_and_a_report_is_listed(tmp_path: Path) -> None:
+    db = tmp_path / "resume.db"
+    first = console(db, "/exam 3\n/skip\n", "--user", "ana")
+    assert "question 1 of 3" in first.stdout
+    again = console(db, "/exam\n/report typo the <b>word</b> is misspelt\n", "--user", "ana")
+    assert again.returncode == 0, again.stderr
+    assert "Your mock exam goes on where you left it." in again.stdout
+    assert "Thank you: your report on d" in again.stdout
+    listed = subprocess.run(
+        [STUDYBOT, "content", "reports", "--json", "--db", str(db)],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT)},
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    (report,) = json.loads(listed.stdout)
+    assert report["by_reason"] == {"typo": 1} and report["texts"] == ["the <b>word</b> is misspelt"]

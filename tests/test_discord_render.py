@@ -76,7 +76,7 @@ def test_feedback_for_huge_content_stays_within_embed_limits() -> None:
     assert all(len(f.name or "") <= 256 and len(f.value or "") <= 1024 for f in embed.fields)
     assert embed.title == "❌ Mauvaise réponse."
     view = feedback_view(huge_feedback(), 0, 1)
-    assert [type(i).__name__ for i in view.children] == ["NextButton", "Button"]
+    assert [type(i).__name__ for i in view.children] == ["NextButton", "ReportButton", "Button"]
 
 
 async def test_every_real_question_renders_within_limits(

@@ -37,11 +37,15 @@ async def test_sync_registers_every_command_with_french_localizations(
     synced = await fake.request(lambda r: r.method == "PUT")
     assert synced.path == f"/applications/{APP_ID}/commands"
     commands = {c["name"]: c for c in synced.body}
-    assert set(commands) == {"quiz", "progress", "leaderboard", "lesson", "language", "studybot"}
+    assert set(commands) == {
+        "quiz", "review", "exam", "progress", "leaderboard", "lesson", "language", "studybot",
+    }  # fmt: skip
 
     french = {name: c["name_localizations"]["fr"] for name, c in commands.items()}
     assert french == {
         "quiz": "quiz",
+        "review": "réviser",
+        "exam": "examen",
         "progress": "progression",
         "leaderboard": "classement",
         "lesson": "leçon",
@@ -70,7 +74,7 @@ async def test_sync_registers_every_command_with_french_localizations(
     assert admin["dm_permission"] is False
     assert set(options(admin)) == {"daily-on", "daily-off", "progress-public", "settings"}
     assert options(admin)["daily-off"]["name_localizations"]["fr"] == "arrêter-question-du-jour"
-    for name in ("quiz", "progress", "leaderboard", "language"):
+    for name in ("quiz", "review", "exam", "progress", "leaderboard", "language"):
         assert commands[name]["dm_permission"] is False, name
     assert commands["lesson"]["dm_permission"] is True
 

@@ -182,7 +182,10 @@ async def test_quiz_buttons_answer_replaces_the_question_and_counts_once(
     assert "Domain 2: 100% right over 1 answer." in shown  # the singular, through mrkdwn
     assert all(f"Why {x}." in shown for x in "ABCD")
     assert "Learn more: <https://docs.aws.amazon.com/" in shown
-    assert [(e["action_id"], e["value"]) for e in elements(answer)] == [("sb.next", "2")]
+    assert [(e["action_id"], e["value"]) for e in elements(answer)] == [
+        ("sb.next", "2"),
+        ("sb.report", qid),
+    ]
 
     await bot.click(button["action_id"], button["value"])  # a double click
     assert "it counted once" in texts(bot.reply())

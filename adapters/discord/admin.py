@@ -21,9 +21,11 @@ from adapters.discord.common import (
     reply,
     service_of,
 )
+from adapters.discord.render import say
 from bot.daily import CLEAR
 from bot.errors import StudyBotError
 from bot.i18n import locale_from, t
+from bot.present import reported_lines
 from bot.views import DailyChannel
 
 __all__ = ["admin_group"]
@@ -112,6 +114,8 @@ async def settings(interaction: discord.Interaction[Any]) -> None:
     lines.extend(_describe_channel(locale, c) for c in channels)
     if not channels:
         lines.append(t(locale, "discord.daily_none"))
+    reported = await service.top_reported(PLATFORM, guild)
+    lines.extend(say(locale, x) for x in reported_lines(reported))
     await reply(interaction, "\n".join(lines))
 
 

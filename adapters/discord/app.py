@@ -18,6 +18,8 @@ from adapters.discord.buttons import DYNAMIC_ITEMS
 from adapters.discord.commands import register_commands
 from adapters.discord.common import NO_MENTIONS, PLATFORM, CatalogTranslator, on_error
 from adapters.discord.daily import DAILY_ITEMS, DiscordPublisher
+from adapters.discord.exam import EXAM_ITEMS
+from adapters.discord.report import REPORT_ITEMS
 from bot.config import Settings
 from bot.services import Services
 
@@ -55,7 +57,7 @@ class StudyBot(discord.Client):
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator())
-        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS, *EXAM_ITEMS, *REPORT_ITEMS)
         if self.sync_on_start:
             await self.sync_commands()
         self.started.set()

@@ -22,13 +22,16 @@ from adapters.discord.ids import (
     ANSWER_TEMPLATE,
     NEXT_TEMPLATE,
     PICK_TEMPLATE,
+    REVIEW_TEMPLATE,
     NextKey,
     QuizKey,
+    review_id,
 )
 from adapters.discord.render import card_embed, feedback_embed, say
+from adapters.discord.report import ReportButton
 from bot.errors import StudyBotError
 from bot.i18n import t
-from bot.present import feedback_parts
+from bot.present import feedback_parts, review_wait
 from bot.views import Feedback, QuestionCard, Scope
 
 __all__ = [
@@ -37,11 +40,13 @@ __all__ = [
     "NextButton",
     "PickButton",
     "feedback_view",
+    "guarded",
     "next_view",
     "quiz_view",
     "repeat_text",
     "scope_id",
     "send_question",
+    "send_review",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,14 +54,18 @@ log = logging.getLogger(__name__)
 PER_ROW = 5
 
 
-async def _guarded(
+async def guarded(
     interaction: discord.Interaction[Any],
-    owner: int,
     action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    owner: int | None = None,
 ) -> None:
-    # discord.py only logs what a DynamicItem callback raises: route it to the one handler.
+    """Run a component's work; what it raises goes to the one error handler.
+
+    discord.py would only log what a DynamicItem callback raises. With `owner`, a member
+    clicking someone else's buttons is refused.
+    """
     try:
-        if interaction.user.id != owner:
+        if owner is not None and interaction.user.id != owner:
             raise StudyBotError("error.not_yours")
         await action(interaction)
     except Exception as error:
@@ -88,7 +97,7 @@ class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=ANSWER_TEMPLATE):
         return cls(QuizKey.parse(match), getattr(item, "label", None) or "?")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _guarded(interaction, self.key.owner, self._answer)
+        await guarded(interaction, self._answer, self.key.owner)
 
     async def _answer(self, interaction: discord.Interaction[Any]) -> None:
         key = self.key
@@ -123,7 +132,7 @@ class PickButton(ui.DynamicItem[ui.Button[Any]], template=PICK_TEMPLATE):
         return cls(QuizKey.parse(match), getattr(item, "label", None) or "?")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _guarded(interaction, self.key.owner, self._pick)
+        await guarded(interaction, self._pick, self.key.owner)
 
     async def _pick(self, interaction: discord.Interaction[Any]) -> None:
         key = self.key
@@ -156,14 +165,38 @@ class NextButton(ui.DynamicItem[ui.Button[Any]], template=NEXT_TEMPLATE):
         return cls(NextKey.parse(match), getattr(item, "label", None) or "?")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _guarded(interaction, self.key.owner, self._next)
+        await guarded(interaction, self._next, self.key.owner)
 
     async def _next(self, interaction: discord.Interaction[Any]) -> None:
         scope = "" if self.key.scope == "0" else self.key.scope
         await send_question(interaction, service_of(interaction).parse_scope(scope))
 
 
-DYNAMIC_ITEMS = (AnswerButton, PickButton, NextButton)
+class ReviewButton(ui.DynamicItem[ui.Button[Any]], template=REVIEW_TEMPLATE):
+    """The member's most overdue review (after an exam's result, for the missed questions)."""
+
+    def __init__(self, owner: int, label: str = "?") -> None:
+        self.owner = owner
+        button: ui.Button[Any] = ui.Button(
+            label=label, style=discord.ButtonStyle.primary, custom_id=review_id(owner)
+        )
+        super().__init__(button)
+
+    @classmethod
+    def make(cls, locale: str, owner: int) -> ReviewButton:
+        return cls(owner, t(locale, "quiz.review_now"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> ReviewButton:
+        return cls(int(match["owner"], 36), getattr(item, "label", None) or "?")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, send_review, self.owner)
+
+
+DYNAMIC_ITEMS = (AnswerButton, PickButton, NextButton, ReviewButton)
 
 
 def _toggled(selected: str, letter: str) -> str:
@@ -214,9 +247,22 @@ def next_view(locale: str, scope: str, owner: int, label: str = "") -> ui.View:
 
 def feedback_view(fb: Feedback, scope: str, owner: int) -> ui.View:
     view = next_view(fb.locale, scope, owner)
+    view.add_item(ReportButton(fb.question_id, t(fb.locale, "report.button")))
     if fb.references:
         view.add_item(ui.Button(label=t(fb.locale, "discord.docs"), url=fb.references[0]))
     return view
+
+
+async def send_review(interaction: discord.Interaction[Any]) -> None:
+    """The member's most overdue review, or when the next one is due."""
+    ref = guild_ref(interaction)
+    locale = await locale_of(interaction)
+    found = await service_of(interaction).next_review(ref, locale)
+    if not isinstance(found, QuestionCard):
+        await reply(interaction, say(locale, review_wait(found)))
+        return
+    view = quiz_view(found, "0", interaction.user.id)
+    await reply(interaction, embed=card_embed(found), view=view)
 
 
 async def send_question(interaction: discord.Interaction[Any], scope: Scope) -> None:

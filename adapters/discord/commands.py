@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from adapters.discord.buttons import next_view, send_question
+from adapters.discord.buttons import next_view, send_question, send_review
 from adapters.discord.common import (
     PLATFORM,
     guild_ref,
@@ -19,6 +19,7 @@ from adapters.discord.common import (
     reply,
     service_of,
 )
+from adapters.discord.exam import send_exam
 from adapters.discord.render import (
     clip,
     leaderboard_embed,
@@ -81,6 +82,16 @@ async def quiz(
 ) -> None:
     scope = service_of(interaction).parse_scope(task) if task else Scope(domain=domain)
     await send_question(interaction, scope)
+
+
+async def review(interaction: discord.Interaction[Any]) -> None:
+    await send_review(interaction)
+
+
+async def exam(
+    interaction: discord.Interaction[Any], size: app_commands.Range[int, 1, 65] = 65
+) -> None:
+    await send_exam(interaction, size)
 
 
 async def progress(
@@ -150,6 +161,8 @@ def register_commands(tree: app_commands.CommandTree[Any], content: Content) -> 
     domains = _domain_choices(content)
     tasks = _task_choices(content)
     tree.add_command(localized("quiz", quiz, in_servers=True, domain=domains, task=tasks))
+    tree.add_command(localized("review", review, in_servers=True))
+    tree.add_command(localized("exam", exam, in_servers=True))
     tree.add_command(localized("progress", progress, in_servers=True))
     tree.add_command(
         localized("leaderboard", leaderboard, in_servers=True, domain=domains, period=_periods())

@@ -3,6 +3,7 @@
 `sb:a:<scope>:<question id>:<token>:<letters>:<owner>`  answer (single letter, or Submit)
 `sb:p:<scope>:<question id>:<token>:<letters>:<owner>`  choose-N toggle: the selection it leads to
 `sb:n:<scope>:<owner>`                                   next question
+`sb:rv:<owner>`                                          the member's most overdue review
 
 The scope is what the learner practises: 0 (anything), a domain (2) or a task statement (2.3).
 
@@ -20,8 +21,10 @@ __all__ = [
     "MAX_CUSTOM_ID",
     "NEXT_TEMPLATE",
     "PICK_TEMPLATE",
+    "REVIEW_TEMPLATE",
     "NextKey",
     "QuizKey",
+    "review_id",
 ]
 
 MAX_CUSTOM_ID = 100
@@ -30,6 +33,7 @@ _FIELDS = _SCOPE + r":(?P<qid>[^:]+):(?P<token>[^:]+):(?P<letters>[A-Z]+|-):(?P<
 ANSWER_TEMPLATE = re.compile("sb:a:" + _FIELDS)
 PICK_TEMPLATE = re.compile("sb:p:" + _FIELDS)
 NEXT_TEMPLATE = re.compile("sb:n:" + _SCOPE + r":(?P<owner>[0-9a-z]+)")
+REVIEW_TEMPLATE = re.compile(r"sb:rv:(?P<owner>[0-9a-z]+)")
 _DIGITS = string.digits + string.ascii_lowercase
 
 
@@ -89,3 +93,7 @@ class NextKey:
     @classmethod
     def parse(cls, match: re.Match[str]) -> NextKey:
         return cls(match["scope"], int(match["owner"], 36))
+
+
+def review_id(owner: int) -> str:
+    return _checked(f"sb:rv:{_b36(owner)}")

@@ -21,6 +21,8 @@ __all__ = [
     "commands",
     "daily_embed",
     "escape",
+    "exam_embed",
+    "exam_result_embed",
     "feedback_embed",
     "leaderboard_embed",
     "lesson_embed",
@@ -44,6 +46,8 @@ _LOCALIZED = {
     "leaderboard": "leaderboard",
     "lesson": "lesson",
     "lang": "language",
+    "review": "review",
+    "exam": "exam",
 }
 
 
@@ -133,7 +137,7 @@ def feedback_embed(fb: views.Feedback) -> discord.Embed:
     parts = present.feedback_parts(fb)
     head = "\n".join(say(loc, x) for x in parts.notes)
     refs = "\n".join(say(loc, x) for x in parts.references)
-    footer = say(loc, parts.score)
+    footer = "\n".join(say(loc, x) for x in (parts.score, parts.due) if x is not None)
     stem = clip(fb.stem, min(DESCRIPTION - len(head) - 2, 1500))
     embed = discord.Embed(
         title=say(loc, parts.verdict),
@@ -177,6 +181,42 @@ def progress_embed(report: views.ProgressReport) -> discord.Embed:
             value=f"`{bar(row.fraction)}` {say(loc, row.stats)}",
             inline=False,
         )
+    if parts.exams:
+        lines = "\n".join(say(loc, x) for x in parts.exams[1:])
+        embed.add_field(name=say(loc, parts.exams[0]), value=clip(lines, FIELD_VALUE), inline=False)
+    return embed
+
+
+def exam_embed(step: views.ExamStep, selected: str = "") -> discord.Embed:
+    """An exam question: where the learner is and the time left, no right or wrong."""
+    loc = step.card.locale
+    parts = present.exam_step_parts(step)
+    embed = card_embed(step.card, selected)
+    embed.set_author(name=clip(say(loc, parts.title), AUTHOR))
+    if parts.notes:
+        notes = " ".join(say(loc, x) for x in parts.notes)
+        embed.description = clip(f"*{notes}*\n\n{embed.description}", DESCRIPTION)
+    return embed
+
+
+def exam_result_embed(result: views.ExamResult) -> discord.Embed:
+    loc = result.locale
+    parts = present.exam_result_parts(result)
+    embed = discord.Embed(
+        title=clip(say(loc, parts.title), TITLE),
+        description=clip("\n".join(say(loc, x) for x in parts.summary), DESCRIPTION),
+        colour=GREEN if result.passed else RED,
+    )
+    if parts.domains:
+        domains = "\n".join(say(loc, x) for x in parts.domains)
+        embed.add_field(name="\u200b", value=clip(domains, FIELD_VALUE), inline=False)
+    if parts.missed_title is not None:
+        missed = "\n".join(f"`{qid}` {clip(stem, 90)}" for qid, stem in parts.missed)
+        embed.add_field(
+            name=say(loc, parts.missed_title), value=clip(missed, FIELD_VALUE), inline=False
+        )
+    if parts.review_hint is not None:
+        embed.set_footer(text=say(loc, parts.review_hint))
     return embed
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from adapters.slack.members import PLATFORM, Member
 from adapters.slack.mrkdwn import Raw, section, tmd
-from adapters.slack.render import daily_blocks
+from adapters.slack.render import daily_blocks, say
 from adapters.slack.replies import Reply
 from bot.daily import DailyService
 from bot.errors import StudyBotError
+from bot.present import reported_lines
 from bot.services import Services
 from bot.views import DailyChannel
 
@@ -59,7 +60,10 @@ def _confirm(locale: str, daily: DailyChannel) -> Reply:
 
 async def _status(daily: DailyService, m: Member) -> Reply:
     channels = await daily.study.daily_channels(PLATFORM, m.ref.community)
-    return Reply(tmd(m.locale, "slack.daily_title"), daily_blocks(channels, m.locale))
+    reported = await daily.study.top_reported(PLATFORM, m.ref.community)
+    blocks = daily_blocks(channels, m.locale)
+    blocks.append(section("\n".join(say(m.locale, x) for x in reported_lines(reported))))
+    return Reply(tmd(m.locale, "slack.daily_title"), blocks)
 
 
 async def _off(daily: DailyService, m: Member, target: str | None, here: str | None) -> Reply:

@@ -18,8 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.buttons import register_button_fallback, register_buttons
 from adapters.slack.commands import register_command_fallback, register_commands
 from adapters.slack.daily import SlackPublisher, daily_buttons
+from adapters.slack.exam import register_exam
 from adapters.slack.members import PLATFORM, MemberDirectory
 from adapters.slack.replies import on_error
+from adapters.slack.report import register_report
 from bot.config import Settings
 from bot.services import Services
 
@@ -65,6 +67,8 @@ def build_app(
     app.error(on_error)
     register_commands(app, services)
     register_buttons(app, services.study)
+    register_exam(app, services)
+    register_report(app, services.study)
     daily_buttons(services.daily)(app)
     for extend in extensions:
         extend(app)

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.admin import daily_settings
 from adapters.slack.buttons import question_reply
+from adapters.slack.exam import exam_command, review_command
 from adapters.slack.members import Member, member_session
 from adapters.slack.mrkdwn import escape, section, tmd
 from adapters.slack.render import (
@@ -76,6 +77,8 @@ async def lang(services: Services, m: Member, args: list[str], cmd: dict[str, An
 
 COMMANDS: dict[str, Command] = {
     "/quiz": quiz,
+    "/review": review_command,
+    "/exam": exam_command,
     "/progress": progress,
     "/leaderboard": leaderboard,
     "/lesson": lesson,

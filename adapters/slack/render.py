@@ -30,10 +30,15 @@ from adapters.slack.mrkdwn import (
 from bot import present
 from bot.i18n import t
 from bot.present import Line
+from bot.service import MAX_REPORT
 from bot.views import (
+    REPORT_REASONS,
     DailyChannel,
     DailyPost,
     DailyReveal,
+    ExamConfirm,
+    ExamResult,
+    ExamStep,
     Feedback,
     Leaderboard,
     LessonList,
@@ -41,6 +46,7 @@ from bot.views import (
     OptionFeedback,
     ProgressReport,
     QuestionCard,
+    ReviewWait,
     Scope,
     bar,
 )
@@ -50,6 +56,7 @@ __all__ = [
     "DAILY_SUBMIT",
     "card_blocks",
     "daily_blocks",
+    "exam_blocks",
     "feedback_blocks",
     "home_view",
     "leaderboard_blocks",
@@ -57,7 +64,10 @@ __all__ = [
     "lessons_blocks",
     "progress_blocks",
     "question_blocks",
+    "report_form",
+    "report_thanks_view",
     "reveal_blocks",
+    "review_wait_blocks",
     "say",
     "short_blocks",
 ]
@@ -65,6 +75,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CARD_BLOCK = "sb.card"
+EXAM_BLOCK = "sb.exam"
+REPORT = "sb.report"  # the Report button under feedback: opens the form
+REPORT_PICK = "sb.report.pick"  # the menu of an exam's missed questions
+REPORT_FORM = "sb.report.form"  # the form's callback id
+REVIEW = "sb.review"  # "Review now"
+EXAM_ANSWER = "sb.exam.answer"  # sb.exam.answer.A ...; value: exam|question|letter
+EXAM_SUBMIT = "sb.exam.submit"  # a choose-N question, with the boxes ticked
+EXAM_SKIP = "sb.exam.skip"
+EXAM_FINISH = "sb.exam.finish"  # value: exam|0 (ask first) or exam|1 (confirmed)
+EXAM_BACK = "sb.exam.back"
 DAILY = "sb.daily"  # one button per letter: sb.daily.A, sb.daily.B, ...
 DAILY_SUBMIT = "sb.daily.submit"  # after ticking the boxes (action id PICK) of a choose-N question
 SEP = "|"
@@ -158,9 +178,14 @@ def feedback_blocks(
     blocks += _options(parts.options, {})
     if parts.references:
         blocks.append(section("\n".join(_linked(loc, x) for x in parts.references)))
-    blocks.append(context(say(loc, parts.score), *(say(loc, x) for x in extra)))
+    due = (parts.due,) if parts.due is not None else ()
+    blocks.append(context(*(say(loc, x) for x in (parts.score, *due, *extra))))
     next_value = (scope or Scope()).encode()
-    blocks.append(actions("sb.after", [button(t(loc, "quiz.next"), NEXT, next_value, "primary")]))
+    after = [
+        button(t(loc, "quiz.next"), NEXT, next_value, "primary"),
+        button(t(loc, "report.button"), REPORT, fb.question_id),
+    ]
+    blocks.append(actions("sb.after", after))
     return blocks[:MAX_BLOCKS]
 
 
@@ -202,6 +227,9 @@ def progress_blocks(report: ProgressReport) -> list[Block]:
             section(f"*{say(loc, row.head)}*\n`{bar(row.fraction)}`  {say(loc, row.stats)}")
         )
     blocks.append(section("\n".join(say(loc, x) for x in parts.summary)))
+    if parts.exams:
+        exams = "\n".join(say(loc, x) for x in parts.exams[1:])
+        blocks.append(section(f"*{say(loc, parts.exams[0])}*\n{exams}"))
     return blocks
 
 
@@ -263,3 +291,117 @@ def daily_blocks(channels: list[DailyChannel], locale: str) -> list[Block]:
     ]
     body = "\n".join(lines) if lines else tmd(locale, "slack.daily_none")
     return [section(body), context(tmd(locale, "slack.daily_usage"))]
+
+
+def review_wait_blocks(view: ReviewWait) -> list[Block]:
+    return [section(say(view.locale, present.review_wait(view)))]
+
+
+def exam_blocks(view: ExamStep | ExamConfirm | ExamResult) -> list[Block]:
+    """An exam's question, its "finish?" question, or its result."""
+    if isinstance(view, ExamStep):
+        return _exam_step(view)
+    if isinstance(view, ExamConfirm):
+        loc, exam = view.locale, view.exam_id
+        buttons = [
+            button(t(loc, "exam.finish"), EXAM_FINISH, f"{exam}{SEP}1", "danger"),
+            button(t(loc, "exam.back"), EXAM_BACK, str(exam)),
+        ]
+        return [section(say(loc, present.exam_confirm_line(view))), actions(EXAM_BLOCK, buttons)]
+    return _exam_result(view)
+
+
+def _exam_step(step: ExamStep) -> list[Block]:
+    card, exam = step.card, step.exam_id
+    loc = card.locale
+    parts = present.exam_step_parts(step)
+    head = [say(loc, parts.title), *(say(loc, x) for x in parts.notes)]
+    blocks = [context(*head), context(say(loc, present.card_header(card))), *_question(card)]
+    value = f"{exam}{SEP}{card.question_id}"
+    controls: list[Block]
+    if card.choose == 1:
+        controls = [button(x, f"{EXAM_ANSWER}.{x}", f"{value}{SEP}{x}") for x in card.letters]
+    else:
+        blocks.append(context(tmd(loc, "quiz.pick", n=card.choose)))
+        submit = button(t(loc, "quiz.submit"), EXAM_SUBMIT, f"{value}{SEP}", "primary")
+        controls = [_checkboxes(card.letters), submit]
+    blocks.append(actions(EXAM_BLOCK, controls))
+    tail = [
+        button(t(loc, "exam.skip"), EXAM_SKIP, value),
+        button(t(loc, "exam.finish"), EXAM_FINISH, f"{exam}{SEP}0", "danger"),
+    ]
+    blocks.append(actions("sb.exam.more", tail))
+    return blocks
+
+
+def _exam_result(result: ExamResult) -> list[Block]:
+    loc = result.locale
+    parts = present.exam_result_parts(result)
+    blocks = [
+        header(plain(loc, parts.title)),
+        section("\n".join(say(loc, x) for x in parts.summary)),
+    ]
+    if parts.domains:
+        blocks.append(section("\n".join(say(loc, x) for x in parts.domains)))
+    if parts.missed_title is not None:
+        missed = "\n".join(f"`{escape(q)}` {escape(clip(stem, 120))}" for q, stem in parts.missed)
+        blocks.append(section(f"*{say(loc, parts.missed_title)}*\n{missed}"))
+        picker = {
+            "type": "static_select",
+            "action_id": REPORT_PICK,
+            "placeholder": {"type": "plain_text", "text": t(loc, "report.title")},
+            "options": [
+                {"text": {"type": "plain_text", "text": clip(q, 75)}, "value": q}
+                for q, _ in parts.missed[:100]
+            ],
+        }
+        review = button(t(loc, "quiz.review_now"), REVIEW, "", "primary")
+        blocks.append(actions("sb.exam.after", [review, picker]))
+    if parts.review_hint is not None:
+        blocks.append(context(say(loc, parts.review_hint)))
+    return blocks[:MAX_BLOCKS]
+
+
+def report_form(locale: str, question_id: str) -> Block:
+    """The report form (a modal view): a reason, and details of up to 500 characters."""
+    reasons = [
+        {"text": {"type": "plain_text", "text": t(locale, f"report.reason.{r}")}, "value": r}
+        for r in REPORT_REASONS
+    ]
+    return {
+        "type": "modal",
+        "callback_id": REPORT_FORM,
+        "private_metadata": question_id,
+        "title": {"type": "plain_text", "text": clip(t(locale, "report.title"), 24)},
+        "submit": {"type": "plain_text", "text": t(locale, "quiz.submit")},
+        "blocks": [
+            context(f"`{escape(question_id)}`"),
+            {
+                "type": "input",
+                "block_id": "reason",
+                "label": {"type": "plain_text", "text": t(locale, "report.reason")},
+                "element": {"type": "static_select", "action_id": "reason", "options": reasons},
+            },
+            {
+                "type": "input",
+                "block_id": "text",
+                "optional": True,
+                "label": {"type": "plain_text", "text": t(locale, "report.text")},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": MAX_REPORT,
+                },
+            },
+        ],
+    }
+
+
+def report_thanks_view(locale: str, question_id: str) -> Block:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": clip(t(locale, "report.title"), 24)},
+        "close": {"type": "plain_text", "text": "OK"},
+        "blocks": [section(say(locale, present.report_thanks(question_id)))],
+    }

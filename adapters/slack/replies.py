@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.mrkdwn import Block, section, tmd
 from bot.errors import StudyBotError
 from bot.events import Events
 from bot.i18n import CATALOGS, DEFAULT_LOCALE
 
-__all__ = ["Reply", "error_text", "errors_to_member", "on_error", "send"]
+__all__ = ["Click", "Reply", "error_text", "errors_to_member", "on_click", "on_error", "send"]
 
 log = logging.getLogger(__name__)
 
@@ -112,3 +114,35 @@ async def errors_to_member(
     except Exception as error:
         events.error("slack", type(error).__name__)
         await on_error(error, context, body, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """What a button or menu listener gets from bolt."""
+
+    action: dict[str, Any]
+    body: dict[str, Any]
+    client: AsyncWebClient
+    context: AsyncBoltContext
+
+
+def on_click(
+    events: Events, work: Callable[[Click], Awaitable[Reply | None]]
+) -> Callable[..., Awaitable[None]]:
+    """A bolt listener: ack at once, do `work`, send its reply; an error is told to the member."""
+
+    async def listener(
+        ack: AsyncAck,
+        action: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        async with errors_to_member(context, body, events):
+            reply = await work(Click(action, body, client, context))
+            if reply is not None:
+                await send(respond, reply)
+
+    return listener

@@ -364,6 +364,28 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "component_type": 3, "values": values}
         return self._interaction(3, data, user_id, message=message, **kw)
 
+    def modal_submit(
+        self,
+        form: dict[str, Any],
+        answers: dict[int, Any],
+        *,
+        user_id: int = 101,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        """A member's submission of the modal `form` (a type 9 callback's data): `answers` maps
+        each input's position to its value (a select's list of values, or a text input's text)."""
+        rows = []
+        for position, row in enumerate(form["components"]):
+            inner = dict(row["component"])
+            value = answers.get(position)
+            if inner["type"] == 3:
+                inner = {"type": 3, "custom_id": inner["custom_id"], "values": value or []}
+            else:
+                inner = {"type": 4, "custom_id": inner["custom_id"], "value": value or ""}
+            rows.append({"type": 18, "id": position + 1, "component": inner})
+        data = {"custom_id": form["custom_id"], "components": rows}
+        return self._interaction(5, data, user_id, **kw)
+
     # -- gateway ------------------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
