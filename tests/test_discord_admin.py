@@ -6,6 +6,7 @@ from typing import Any
 
 from adapters.discord.app import StudyBot
 from bot.service import StudyService
+from bot.views import UserRef
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, feed
 
 EPHEMERAL = 64
@@ -86,19 +87,22 @@ async def test_daily_off_and_settings(
     discord_bot: StudyBot, fake: FakeDiscord, service: StudyService
 ) -> None:
     await service.configure_daily("discord", str(GUILD_ID), str(DAILY), "08:00", "UTC", "en")
+    ana = UserRef("discord", str(GUILD_ID), "101", "Ana")
+    await service.report(ana, "d2.1-sample-1", "typo")
+    await service.report(UserRef("discord", "another-server", "9", "Zed"), "d3.1-sample-1", "other")
 
     body = await feed(discord_bot, fake, admin(fake, "settings"))
     assert body["data"]["content"] == (
         "Members' progress is private in this server.\n"
-        f"Daily question on in <#{DAILY}>: every day at 08:00 (UTC)."
+        f"Daily question on in <#{DAILY}>: every day at 08:00 (UTC).\n"
+        "Most reported questions in this community:\n"
+        "d2.1-sample-1: 1 report"  # another server's reports are not shown here
     )
 
     body = await feed(discord_bot, fake, admin(fake, "daily-off"))
     assert body["data"]["content"] == "Daily question turned off in 1 channel."
     body = await feed(discord_bot, fake, admin(fake, "settings"))
-    assert body["data"]["content"].endswith(
-        "No channel of this server gets the daily question yet."
-    )
+    assert "No channel of this server gets the daily question yet." in body["data"]["content"]
 
 
 async def test_progress_public_toggles_the_server_setting(
