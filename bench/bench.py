@@ -1,9 +1,10 @@
 """`make bench`: how fast the core answers on a realistically large SQLite database.
 
-Seeds a throwaway database (10,000 learners in one community, 99 other communities,
-1,000,000 attempts), then measures in one run: open-loop latency at a busy rate, closed-loop
-saturation throughput, a raw aiosqlite baseline on the same file and settings, content load
-time and peak RSS. Prints a table and one JSON line.
+Seeds a throwaway database (10,000 learners in one community with 200 spaced-review cards each,
+99 other communities, 1,000,000 attempts), then measures in one run: open-loop latency at a busy
+rate (answers with their FSRS update, /progress with readiness, /leaderboard, /review), mock exam
+starts, closed-loop saturation throughput, a raw aiosqlite baseline on the same file and
+settings, content load time and peak RSS. Prints a table and one JSON line.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from bot.content import Content, load_content
 from bot.daily import DailyService
-from bot.localtime import local_date
+from bot.exam import ExamService
+from bot.localtime import local_date, stamp
 from bot.service import StudyService, week_key
 from bot.store import CACHE_KIB, open_store
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
@@ -36,10 +38,28 @@ TARGETS = {
     "content_load_s": 1.0,
     "rss_mb": 150.0,
     "fanout_answer_p99_ms": 5.0,
+    "review_p99_ms": 5.0,
+    "exam_start_p99_ms": 20.0,
 }
 
 
-def seed(path: Path, content: Content, users: int, communities: int, attempts: int) -> None:
+def cards(
+    users: list[tuple[int, str]], questions: list[str], per_user: int, rng: random.Random
+) -> Iterator[tuple[object, ...]]:
+    """`per_user` review cards for each learner, due from 20 days ago to 40 days ahead."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    for uid, _ in users:
+        for qid in rng.sample(questions, min(per_user, len(questions))):
+            due = now + timedelta(days=rng.uniform(-20, 40))
+            last = due - timedelta(days=rng.uniform(1, 30))
+            yield uid, qid, stamp(last), rng.uniform(1, 60), stamp(due), stamp(last)
+
+
+def seed(
+    path: Path, content: Content, users: int, communities: int, attempts: int, per_user: int
+) -> None:
     """Fill the schema with plain sqlite3 (fast), through the same triggers the bot uses."""
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode = WAL")
@@ -80,6 +100,14 @@ def seed(path: Path, content: Content, users: int, communities: int, attempts: i
         "INSERT INTO attempts (user_id, community, question_id, domain, choice, correct, source, nonce, week, answered_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         gen(),
+    )
+    con.executemany(
+        "INSERT INTO seen (user_id, question_id, times, last_correct, last_at, first_correct, "
+        "card_state, stability, difficulty, due, reviewed_at) VALUES (?, ?, 3, 1, ?, 1, 2, ?, "
+        "5.0, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE SET card_state = 2, "
+        "stability = excluded.stability, difficulty = 5.0, due = excluded.due, "
+        "reviewed_at = excluded.reviewed_at",
+        cards(ids[:users], [q for q, _ in questions], per_user, rng),
     )
     con.execute("COMMIT")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -129,7 +157,8 @@ async def open_loop(service: StudyService, users: int, rate: float, seconds: flo
     """
     rng = random.Random(1)
     plan: list[tuple[float, str]] = []
-    for kind, r in (("answer", rate), ("progress", rate / 10), ("leaderboard", rate / 10)):
+    kinds = (("answer", rate), ("progress", rate / 10), ("leaderboard", rate / 10))
+    for kind, r in (*kinds, ("review", rate / 10)):
         t = 0.0
         while (t := t + rng.expovariate(r)) < seconds:
             plan.append((t, kind))
@@ -149,6 +178,8 @@ async def open_loop(service: StudyService, users: int, rate: float, seconds: flo
             await service.answer(ref, card.question_id, card.token, choice, "en")
         elif kind == "progress":
             await service.progress(ref, "en")
+        elif kind == "review":
+            await service.next_review(ref, "en")
         else:
             await service.leaderboard(ref, "en")
         samples.append((kind, at, (loop.time() - start - at) * 1000))
@@ -217,6 +248,18 @@ async def fan_out(
     }
 
 
+async def exam_starts(service: StudyService, users: int, count: int) -> list[float]:
+    """How long starting a 65-question mock exam takes, for `count` learners one after another."""
+    exams = ExamService(service)
+    took = []
+    for n in range(count):
+        ref = UserRef("discord", MAIN, f"u{(n * 7919) % users}", "")
+        began = time.perf_counter()
+        await exams.start(ref, "en")
+        took.append((time.perf_counter() - began) * 1000)
+    return took
+
+
 async def closed_loop(
     workers: int, seconds: float, work: Callable[[int], Awaitable[None]], limit: int = 10**9
 ) -> float:
@@ -275,9 +318,10 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         store = await open_store(path)  # creates the schema
         await store.close()
         t0 = time.perf_counter()
-        seed(path, content, args.users, args.communities, args.attempts)
+        seed(path, content, args.users, args.communities, args.attempts, args.review_cards)
         print(
-            f"seeded {args.attempts:,} attempts in {time.perf_counter() - t0:.1f} s",
+            f"seeded {args.attempts:,} attempts and {args.users * args.review_cards:,} review "
+            f"cards in {time.perf_counter() - t0:.1f} s",
             file=sys.stderr,
         )
         store = await open_store(path)
@@ -287,6 +331,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         leaderboard_first_ms = (time.perf_counter() - t0) * 1000
         await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
         samples = await open_loop(service, args.users, args.rate, args.seconds)
+        starts = await exam_starts(service, args.users, args.exams)
         rng = random.Random(5)
         learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
         for learner in learners:
@@ -301,9 +346,11 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
     result = {
         **{
             f"{kind}_p{q}_ms": pct(latencies(samples, kind), q / 100)
-            for kind in ("answer", "progress", "leaderboard")
+            for kind in ("answer", "progress", "leaderboard", "review")
             for q in (50, 99)
         },
+        "exam_start_p50_ms": pct(starts, 0.5),
+        "exam_start_p99_ms": pct(starts, 0.99),
         "leaderboard_first_ms": leaderboard_first_ms,
         "answers_per_s": answers_per_s,
         "baseline_inserts_per_s": base,
@@ -341,4 +388,6 @@ if __name__ == "__main__":
     p.add_argument(
         "--cards", type=int, default=150, help="questions each closed-loop learner is shown first"
     )
+    p.add_argument("--review-cards", type=int, default=200, help="review cards per learner")
+    p.add_argument("--exams", type=int, default=300, help="mock exams started, one per learner")
     report(asyncio.run(main(p.parse_args())))

@@ -257,7 +257,7 @@ class ExamService:
             if question is None or item.choice is None:
                 continue
             letters = item.choice.split(",")
-            attempt = await self.study.attempt(
+            attempt = self.study.attempt(
                 user.id, user.community, question, letters, "exam", f"x{exam.id}", now
             )
             records.append(attempt)

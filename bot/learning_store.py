@@ -1,8 +1,9 @@
 """Persistence for spaced-review cards, mock exams and question reports (SQLite).
 
-Every write is one statement, as for answers: a card is written by its answer's own INSERT (a
-trigger), an exam's questions by the exam's INSERT (a trigger explodes them into rows), an exam
-answer or skip is one UPDATE. So no transaction spans awaits on the shared writer connection.
+Every write is one statement, as for answers: a card (columns of the learner's `seen` row for
+the question) is written by its answer's own INSERT through a trigger, an exam's questions by the
+exam's INSERT (a trigger explodes them into rows), an exam answer or skip is one UPDATE. So no
+transaction spans awaits on the shared writer connection.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import aiosqlite
 from bot.localtime import parse_stamp
 from bot.memory import CardState
 
-__all__ = ["ExamItem", "ExamRow", "LearningStore", "ReportRow", "SqliteLearningStore"]
+__all__ = [
+    "ExamItem",
+    "ExamRow",
+    "LearningStore",
+    "ReportRow",
+    "Snapshot",
+    "SqliteLearningStore",
+    "card_from_columns",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +56,15 @@ class ExamItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What /progress needs of a learner's learning state, read at once."""
+
+    cards: dict[str, CardState]
+    firsts: dict[str, bool]  # question -> whether the first answer to it was right
+    exams: list[ExamRow]  # the latest finished mock exams, newest first
+
+
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     question_id: str
     reason: str
@@ -61,6 +79,7 @@ class LearningStore(Protocol):
 
     async def card(self, user_id: int, question_id: str) -> CardState | None: ...
     async def cards(self, user_id: int) -> dict[str, CardState]: ...
+    async def snapshot(self, user_id: int, exams: int) -> Snapshot: ...
     async def due(self, user_id: int, now: str, limit: int) -> list[str]: ...
     async def due_count(self, user_id: int, now: str) -> int: ...
     async def next_due(self, user_id: int) -> str | None: ...
@@ -81,7 +100,8 @@ class LearningStore(Protocol):
     async def reports(self, community: str | None = None) -> list[ReportRow]: ...
 
 
-def _card(row: Any) -> CardState:
+def card_from_columns(row: Any) -> CardState:
+    """A card from its columns: state, step, stability, difficulty, due, last review."""
     return CardState(
         int(row[0]),
         row[1],
@@ -104,46 +124,63 @@ class SqliteLearningStore:
 
     async def card(self, user_id: int, question_id: str) -> CardState | None:
         rows = await self._rows(
-            "SELECT state, step, stability, difficulty, due, last_review FROM cards "
-            "WHERE user_id = ? AND question_id = ?",
+            "SELECT card_state, card_step, stability, difficulty, due, reviewed_at FROM seen "
+            "WHERE user_id = ? AND question_id = ? AND due IS NOT NULL",
             (user_id, question_id),
         )
-        return _card(rows[0]) if rows else None
+        return card_from_columns(rows[0]) if rows else None
 
     async def cards(self, user_id: int) -> dict[str, CardState]:
+        # One row of JSON: the reader thread takes the GIL back once, not once per card.
         rows = await self._rows(
-            "SELECT question_id, state, step, stability, difficulty, due, last_review FROM cards "
-            "WHERE user_id = ?",
+            "SELECT json_group_array(json_array(question_id, card_state, card_step, stability, "
+            "difficulty, due, reviewed_at)) FROM seen WHERE user_id = ? AND due IS NOT NULL",
             (user_id,),
         )
-        return {r[0]: _card(r[1:]) for r in rows}
+        return {r[0]: card_from_columns(r[1:]) for r in json.loads(rows[0][0])}
+
+    async def snapshot(self, user_id: int, exams: int) -> Snapshot:
+        """The learner's cards, first answers and latest exams, in one round trip."""
+        rows = await self._rows(
+            "SELECT (SELECT json_group_array(json_array(question_id, first_correct, card_state, "
+            "card_step, stability, difficulty, due, reviewed_at)) FROM seen WHERE user_id = ?), "
+            f"(SELECT json_group_array(json_array({EXAM_COLUMNS})) FROM (SELECT {EXAM_COLUMNS} "
+            "FROM exams WHERE user_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?))",
+            (user_id, user_id, exams),
+        )
+        seen, finished = (json.loads(x) for x in rows[0])
+        return Snapshot(
+            cards={r[0]: card_from_columns(r[2:]) for r in seen if r[6] is not None},
+            firsts={r[0]: bool(r[1]) for r in seen if r[1] is not None},
+            exams=[ExamRow(*r) for r in finished],
+        )
 
     async def due(self, user_id: int, now: str, limit: int) -> list[str]:
         """Question ids of the cards due at `now`, most overdue first."""
         rows = await self._rows(
-            "SELECT question_id FROM cards WHERE user_id = ? AND due <= ? ORDER BY due LIMIT ?",
+            "SELECT question_id FROM seen WHERE user_id = ? AND due <= ? ORDER BY due LIMIT ?",
             (user_id, now, limit),
         )
         return [r[0] for r in rows]
 
     async def due_count(self, user_id: int, now: str) -> int:
         rows = await self._rows(
-            "SELECT count(*) FROM cards WHERE user_id = ? AND due <= ?", (user_id, now)
+            "SELECT count(*) FROM seen WHERE user_id = ? AND due <= ?", (user_id, now)
         )
         return int(rows[0][0])
 
     async def next_due(self, user_id: int) -> str | None:
-        rows = await self._rows("SELECT min(due) FROM cards WHERE user_id = ?", (user_id,))
+        rows = await self._rows("SELECT min(due) FROM seen WHERE user_id = ?", (user_id,))
         return rows[0][0] if rows and rows[0][0] else None
 
     async def firsts(self, user_id: int) -> dict[str, bool]:
         """Question id -> whether the learner's first answer to it was right."""
         rows = await self._rows(
-            "SELECT question_id, first_correct FROM seen "
+            "SELECT json_group_object(question_id, first_correct) FROM seen "
             "WHERE user_id = ? AND first_correct IS NOT NULL",
             (user_id,),
         )
-        return {r[0]: bool(r[1]) for r in rows}
+        return {q: bool(right) for q, right in json.loads(rows[0][0]).items()}
 
     # -- exams --------------------------------------------------------------------------------
 

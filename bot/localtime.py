@@ -46,4 +46,7 @@ def stamp(moment: datetime) -> str:
 
 
 def parse_stamp(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """A UTC stamp such as `2026-11-27T12:00:00Z` (fromisoformat: strptime is ten times slower,
+    and a learner's progress reads hundreds of them)."""
+    found = datetime.fromisoformat(value)
+    return found if found.tzinfo is UTC else found.astimezone(UTC)

@@ -20,7 +20,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import comb
 
 from bot.memory import CardState, Memory
 
@@ -68,7 +67,13 @@ _WEIGHTS = (0.0199532421, 0.3936193232, 0.9453087205, 0.3936193232, 0.0199532421
 
 
 def _binomial(n: int, p: float) -> list[float]:
-    return [comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)]
+    if p <= 0.0 or p >= 1.0:
+        return [float(k == (n if p >= 1.0 else 0)) for k in range(n + 1)]
+    law = [(1 - p) ** n]
+    ratio = p / (1 - p)
+    for k in range(n):
+        law.append(law[-1] * (n - k) / (k + 1) * ratio)
+    return law
 
 
 def _convolve(a: Sequence[float], b: Sequence[float]) -> list[float]:
@@ -121,12 +126,14 @@ def _domain(
     now: datetime,
     overall: float,
 ) -> _Domain:
-    tried = [firsts[q] for q in questions if q in firsts]
+    seen = [q for q in questions if q in cards or q in firsts]
+    tried = [firsts[q] for q in seen if q in firsts]
     prior = (sum(tried) + PRIOR_TRIES * overall) / (len(tried) + PRIOR_TRIES)
     spread = math.sqrt(prior * (1 - prior) / (len(tried) + PRIOR_TRIES + 1))
-    base = slope = 0.0
-    for q in questions:
-        if q not in cards:  # unseen: the prior itself
+    base = 0.0
+    slope = float(len(questions) - len(seen))  # unseen questions: the prior itself
+    for q in seen:
+        if q not in cards:  # answered before spaced review began: its first try only
             slope += 1
             continue
         # Seen: recalled, or else worked out with the skill its first try showed, that is

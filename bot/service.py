@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import random
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.content import LOCALES, Content, Lesson, Question
 from bot.errors import InvalidAnswer, NotFound, StudyBotError
 from bot.events import Events, NullEvents
 from bot.i18n import locale_from
+from bot.learning_store import Snapshot
 from bot.localtime import parse_post_time, parse_stamp, parse_timezone, stamp
 from bot.memory import Memory
 from bot.readiness import predict
@@ -64,6 +66,7 @@ PERIODS = ("all", "week")
 MAX_REPORT = 500  # characters of a report's text
 REVIEW = "r"  # a token for a question served as a spaced review starts with it
 RECENT_EXAMS = 3
+READINESS_HELD = 4096  # readiness results kept, one per learner, answers and day
 
 
 def week_key(moment: datetime) -> str:
@@ -184,6 +187,7 @@ class StudyService:
         self.memory = memory or Memory()
         # Per learner: was the last question /quiz served a review? Reviews go every other one.
         self._served_review: dict[int, bool] = {}
+        self._readiness_held: dict[tuple[int, int, date], ReadinessView] = {}
         self.accepting = True
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -296,10 +300,12 @@ class StudyService:
             due = await self._due(user.id, domain, task)
             if due is not None:
                 self._served_review[user.id] = True
+                await self.store.prefetch_card(user.id, due.id)
                 return self.card(due, locale, self._token(review=True), "review")
         self._served_review[user.id] = False
         seen = await self.store.seen(user.id)
         question = choose_question(self.content, seen, domain, self.rng, task)
+        await self.store.prefetch_card(user.id, question.id)
         return self.card(question, locale, self._token())
 
     async def next_review(
@@ -311,6 +317,7 @@ class StudyService:
         due = await self._due(user.id, domain, task)
         if due is not None:
             self._served_review[user.id] = True
+            await self.store.prefetch_card(user.id, due.id)
             return self.card(due, locale, self._token(review=True), "review")
         found = await self.store.learning.next_due(user.id)
         return ReviewWait(locale, parse_stamp(found) if found else None, self.clock())
@@ -366,17 +373,16 @@ class StudyService:
         now = self.clock()
         correct = set(letters) == question.answer
         recorded = await self.store.record(
-            await self.attempt(user.id, user.community, question, letters, source, token, now)
+            self.attempt(user.id, user.community, question, letters, source, token, now)
         )
         if not recorded.counted:  # a repeat: show the answer that counted, not this click's
             letters = tuple(recorded.choice.split(","))
             correct = set(letters) == question.answer
         self.events.answered(source, correct, recorded.counted, time.perf_counter() - started)
-        due = await self.store.learning.due_count(user.id, stamp(now))
         fb = self._feedback(question, letters, correct, recorded.counted, recorded.score, locale)
-        return dataclasses.replace(fb, reviews_due=due)
+        return dataclasses.replace(fb, reviews_due=recorded.due)
 
-    async def attempt(
+    def attempt(
         self,
         user_id: int,
         community: str,
@@ -389,7 +395,6 @@ class StudyService:
         """An answer to record, with the learner's card after it (every counted answer is an
         FSRS review: wrong is Again, right is Good)."""
         correct = set(letters) == question.answer
-        card = await self.store.learning.card(user_id, question.id)
         return AttemptRecord(
             user_id=user_id,
             community=community,
@@ -401,7 +406,7 @@ class StudyService:
             nonce=attempt_nonce(source, question.id, token),
             week=week_key(now),
             answered_at=stamp(now),
-            card=self.memory.review(card, correct, now),
+            reviewer=functools.partial(self.memory.review, correct=correct, now=now),
         )
 
     def feedback_options(
@@ -460,8 +465,10 @@ class StudyService:
         )
         estimate, needed = estimate_score(domains)
         streak, last, tz = await self.store.daily.streak(user.id)
-        readiness = None if needed else await self._readiness(user.id)
-        learning = self.store.learning
+        now = self.clock()
+        known = await self.store.learning.snapshot(user.id, RECENT_EXAMS)
+        cards = known.cards
+        readiness = None if needed else self._readiness(user.id, known, domains)
         return ProgressReport(
             locale=locale,
             display_name=user.display_name or ref.user,
@@ -471,7 +478,7 @@ class StudyService:
             weakest=weakest_domain(domains),
             streak=current_streak(streak, last, tz, self.clock()),
             readiness=readiness,
-            reviews_due=await learning.due_count(user.id, stamp(self.clock())),
+            reviews_due=sum(card.due <= now for card in cards.values()),
             exams=tuple(
                 ExamSummary(
                     parse_stamp(e.finished_at or e.started_at),
@@ -480,23 +487,27 @@ class StudyService:
                     e.score or 0,
                     (e.score or 0) >= PASS_MARK,
                 )
-                for e in await learning.recent_exams(user.id, RECENT_EXAMS)
+                for e in known.exams
             ),
         )
 
-    async def _readiness(self, user_id: int) -> ReadinessView:
-        learning = self.store.learning
+    def _readiness(
+        self, user_id: int, known: Snapshot, domains: Sequence[DomainProgress]
+    ) -> ReadinessView:
+        # Recomputed when the learner has answered again or a day has passed (FSRS counts whole
+        # days): /progress asked twice in a row reads the bank once.
+        key = (user_id, sum(d.attempts for d in domains), self.clock().date())
+        held = self._readiness_held.get(key)
+        if held is not None:
+            return held
         bank = {d.id: self.content.question_ids(d.id) for d in self.content.domains}
         weights = {d.id: d.weight for d in self.content.domains}
-        found = predict(
-            bank,
-            weights,
-            await learning.cards(user_id),
-            await learning.firsts(user_id),
-            self.memory,
-            self.clock(),
-        )
-        return ReadinessView(found.expected_score, found.pass_chance)
+        found = predict(bank, weights, known.cards, known.firsts, self.memory, self.clock())
+        view = ReadinessView(found.expected_score, found.pass_chance)
+        if len(self._readiness_held) >= READINESS_HELD:
+            self._readiness_held.clear()
+        self._readiness_held[key] = view
+        return view
 
     # -- reports ------------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ a write.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +30,7 @@ from typing import Protocol
 import aiosqlite
 
 from bot.daily_store import DailyStore, SqliteDailyStore
-from bot.learning_store import LearningStore, SqliteLearningStore
+from bot.learning_store import LearningStore, SqliteLearningStore, card_from_columns
 from bot.localtime import stamp
 from bot.memory import CardState
 from bot.ranking import BoardKey, Boards, Totals
@@ -56,7 +58,11 @@ MAX_BATCH = 500
 # A batch this full is sent at once instead of waiting for the loop's next turn.
 SEND_AT = 100
 CHECKPOINT_EVERY = 1.0  # seconds
-CACHE_KIB = 16384  # page cache per connection; the hot aggregates of a large community fit
+CACHE_KIB = 16384
+# A card read or moved by this process is trusted this long (another process may move it too)
+# and at most this many are held.
+KNOWN_FOR = 300.0
+MAX_KNOWN = 100_000  # page cache per connection; the hot aggregates of a large community fit
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: users, attempts, aggregates kept by triggers.
@@ -162,8 +168,11 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX scores_rank;
     CREATE INDEX scores_board ON scores (community, period, domain);
     """,
-    # 4: spaced review (an FSRS card per learner and question, written by the answer's own
-    # statement), mock exams, question reports, and each question's first answer.
+    # 4: spaced review, mock exams, question reports, each question's first answer. A learner's
+    # FSRS card for a question lives in its `seen` row, which every answer upserts anyway: the
+    # answer's own statement writes the card, with no second B-tree to touch (an index on due
+    # times would move an entry on a scattered page for every answer; a learner's rows sit
+    # together under the primary key, so their due cards are a short range scan).
     """
     ALTER TABLE attempts ADD COLUMN card_state INTEGER;
     ALTER TABLE attempts ADD COLUMN card_step INTEGER;
@@ -171,6 +180,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE attempts ADD COLUMN card_difficulty REAL;
     ALTER TABLE attempts ADD COLUMN card_due TEXT;
     ALTER TABLE seen ADD COLUMN first_correct INTEGER;
+    ALTER TABLE seen ADD COLUMN card_state INTEGER;
+    ALTER TABLE seen ADD COLUMN card_step INTEGER;
+    ALTER TABLE seen ADD COLUMN stability REAL;
+    ALTER TABLE seen ADD COLUMN difficulty REAL;
+    ALTER TABLE seen ADD COLUMN due TEXT;
+    ALTER TABLE seen ADD COLUMN reviewed_at TEXT;
     UPDATE seen SET first_correct = (
         SELECT a.correct FROM attempts a
         WHERE a.user_id = seen.user_id AND a.question_id = seen.question_id ORDER BY a.id LIMIT 1
@@ -184,35 +199,22 @@ MIGRATIONS: tuple[str, ...] = (
             (NEW.user_id, NEW.community, NEW.week, NEW.domain, 1, NEW.correct)
         ON CONFLICT (user_id, period, domain) DO UPDATE
             SET attempts = attempts + 1, correct = correct + excluded.correct;
-        INSERT INTO seen (user_id, question_id, times, last_correct, last_at, first_correct)
-            VALUES (NEW.user_id, NEW.question_id, 1, NEW.correct, NEW.answered_at, NEW.correct)
-        ON CONFLICT (user_id, question_id) DO UPDATE
-            SET times = times + 1, last_correct = excluded.last_correct, last_at = excluded.last_at;
-    END;
-    CREATE TABLE cards (
-        user_id INTEGER NOT NULL REFERENCES users(id),
-        question_id TEXT NOT NULL,
-        state INTEGER NOT NULL,
-        step INTEGER,
-        stability REAL,
-        difficulty REAL,
-        due TEXT NOT NULL,
-        last_review TEXT,
-        reviews INTEGER NOT NULL DEFAULT 1,
-        PRIMARY KEY (user_id, question_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX cards_due ON cards (user_id, due);
-    CREATE TRIGGER attempts_card AFTER INSERT ON attempts WHEN NEW.card_due IS NOT NULL BEGIN
-        INSERT INTO cards (
-            user_id, question_id, state, step, stability, difficulty, due, last_review
+        INSERT INTO seen (
+            user_id, question_id, times, last_correct, last_at, first_correct,
+            card_state, card_step, stability, difficulty, due, reviewed_at
         ) VALUES (
-            NEW.user_id, NEW.question_id, NEW.card_state, NEW.card_step, NEW.card_stability,
-            NEW.card_difficulty, NEW.card_due, NEW.answered_at
+            NEW.user_id, NEW.question_id, 1, NEW.correct, NEW.answered_at, NEW.correct,
+            NEW.card_state, NEW.card_step, NEW.card_stability, NEW.card_difficulty, NEW.card_due,
+            CASE WHEN NEW.card_due IS NULL THEN NULL ELSE NEW.answered_at END
         )
         ON CONFLICT (user_id, question_id) DO UPDATE SET
-            state = excluded.state, step = excluded.step, stability = excluded.stability,
-            difficulty = excluded.difficulty, due = excluded.due,
-            last_review = excluded.last_review, reviews = reviews + 1;
+            times = times + 1, last_correct = excluded.last_correct, last_at = excluded.last_at,
+            card_state = CASE WHEN excluded.due IS NULL THEN card_state ELSE excluded.card_state END,
+            card_step = CASE WHEN excluded.due IS NULL THEN card_step ELSE excluded.card_step END,
+            stability = CASE WHEN excluded.due IS NULL THEN stability ELSE excluded.stability END,
+            difficulty = CASE WHEN excluded.due IS NULL THEN difficulty ELSE excluded.difficulty END,
+            reviewed_at = CASE WHEN excluded.due IS NULL THEN reviewed_at ELSE excluded.reviewed_at END,
+            due = coalesce(excluded.due, due);
     END;
     CREATE TABLE exams (
         id INTEGER PRIMARY KEY,
@@ -275,6 +277,9 @@ class AttemptRecord:
     week: str
     answered_at: str
     card: CardState | None = None  # the learner's card after this answer, written with it
+    # How the card moves with this answer, given the card as it stands: applied by the store
+    # right before the INSERT, on the writer, so answers to one card never overwrite each other.
+    reviewer: Callable[[CardState | None], CardState] | None = None
 
     def values(self) -> tuple[object, ...]:
         """The row's values, in the order of INSERT_COLUMNS."""
@@ -308,6 +313,7 @@ class Recorded:
     counted: bool
     score: DomainScore  # all-time, in the answer's domain
     choice: str  # what was recorded: this answer's, or the first one's for a repeat
+    due: int = 0  # the learner's reviews due right after the commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +337,7 @@ class Store(Protocol):
     async def user(self, ref: UserRef) -> StoredUser: ...
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser: ...
     async def record(self, attempt: AttemptRecord) -> Recorded: ...
+    async def prefetch_card(self, user_id: int, question_id: str) -> None: ...
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]: ...
     async def seen(self, user_id: int) -> dict[str, bool]: ...
     async def leaderboard(
@@ -365,6 +372,9 @@ class SqliteStore:
         self._sending = False
         self._commits: set[asyncio.Task[None]] = set()
         self.boards = Boards(self._totals)
+        # Cards this process knows to be current, with when it learnt them: read when the
+        # question was shown, or moved by this process's answers (committed or not yet).
+        self._known: dict[tuple[int, str], tuple[CardState | None, float]] = {}
 
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
@@ -418,9 +428,11 @@ class SqliteStore:
     ) -> None:
         # Batches in flight wait in the writer thread's queue: they commit in the order sent.
         try:
+            batch = await self._review(batch)
             inserted, last = await self._insert(batch)
         except Exception as error:
             log.warning("committing %d answer(s) failed: %s", len(batch), error)
+            self._forget(batch)
             await self._commit_each(batch, error)
             return
         try:
@@ -439,6 +451,70 @@ class SqliteStore:
             return
         for item in batch:
             await self._commit_batch([item])
+
+    async def _review(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
+    ) -> list[tuple[AttemptRecord, asyncio.Future[Recorded]]]:
+        """Each answer's card after it, from the cards as they stand.
+
+        A card this process knows (read when its question was shown, or moved by a batch not
+        yet committed: batches are pipelined) is not read again, so the writer only writes and
+        two answers to one card in consecutive batches never overwrite each other.
+        """
+        keys = {(a.user_id, a.question_id) for a, _ in batch if a.reviewer is not None}
+        if not keys:
+            return batch
+        await self._learn(keys)
+        reviewed = []
+        for attempt, future in batch:
+            if attempt.reviewer is not None:
+                key = (attempt.user_id, attempt.question_id)
+                card = attempt.reviewer(self._known[key][0])
+                self._known[key] = (card, time.monotonic())
+                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
+            reviewed.append((attempt, future))
+        return reviewed
+
+    async def prefetch_card(self, user_id: int, question_id: str) -> None:
+        """Read a learner's card for a question about to be shown, so the answer waits for no
+        read."""
+        await self._learn({(user_id, question_id)})
+
+    async def _learn(self, keys: set[tuple[int, str]]) -> None:
+        now = time.monotonic()
+        fresh = {k for k in keys if k in self._known and now - self._known[k][1] < KNOWN_FOR}
+        missing = keys - fresh
+        if not missing:
+            return
+        found = await self._cards(missing)
+        if len(self._known) + len(missing) > MAX_KNOWN:
+            self._known.clear()
+        self._known.update({k: (found.get(k), now) for k in missing})
+
+    async def _cards(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], CardState | None]:
+        """The stored cards for these (user, question) pairs, as one JSON row."""
+        if not keys:
+            return {}
+        # OR of key equalities: SQLite searches the primary key for each (a row-value IN over
+        # VALUES scans the table).
+        marks = " OR ".join(["(user_id = ? AND question_id = ?)"] * len(keys))
+        rows = await self.reader.execute_fetchall(
+            "SELECT json_group_array(json_array(user_id, question_id, card_state, card_step, "
+            f"stability, difficulty, due, reviewed_at)) FROM seen WHERE due IS NOT NULL AND ({marks})",
+            [v for key in sorted(keys) for v in key],
+        )
+        return {
+            (r[0], r[1]): card_from_columns(r[2:])
+            for r in json.loads(next(iter(rows))[0])
+            if (r[0], r[1]) in keys
+        }
+
+    def _forget(self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]) -> None:
+        """The batch failed: its cards were not written, so they are read again next time."""
+        for attempt, _ in batch:
+            key = (attempt.user_id, attempt.question_id)
+            if attempt.card is not None and self._known.get(key, (None,))[0] is attempt.card:
+                del self._known[key]
 
     async def _insert(
         self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
@@ -463,7 +539,8 @@ class SqliteStore:
             # With no row inserted, lastrowid is an older statement's, maybe of another table.
             fresh = {(r[0], r[1]) for r in rows if inserted and r[3] > last - inserted}
             first = {(r[0], r[1]): r[2] for r in rows}
-        scores = await self._scores_of(batch)
+        # The scores on the writer, the reviews due on the reader, at the same time.
+        scores, due = await asyncio.gather(self._scores_of(batch), self._due_of(batch))
         for (attempt, future), key in zip(batch, keys, strict=True):
             counted = key in fresh
             fresh.discard(key)  # a repeat inside one batch counts once too
@@ -471,7 +548,21 @@ class SqliteStore:
             if not future.done():
                 attempts, correct = scores.get((attempt.user_id, attempt.domain), (0, 0))
                 score = DomainScore(attempt.domain, attempts, correct)
-                future.set_result(Recorded(counted, score, choice))
+                future.set_result(Recorded(counted, score, choice, due.get(attempt.user_id, 0)))
+
+    async def _due_of(
+        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
+    ) -> dict[int, int]:
+        """Each learner's reviews due at the batch's latest answer, right after the commit."""
+        users = sorted({a.user_id for a, _ in batch})
+        now = max(a.answered_at for a, _ in batch)
+        rows = await self.reader.execute_fetchall(
+            "SELECT json_group_object(user_id, n) FROM (SELECT user_id, count(*) AS n FROM seen "
+            f"WHERE user_id IN ({', '.join('?' * len(users))}) AND due <= ? GROUP BY user_id)",
+            (*users, now),
+        )
+        found: dict[str, int] = json.loads(next(iter(rows))[0] or "{}")
+        return {int(k): v for k, v in found.items()}
 
     async def _recorded(self, keys: list[tuple[int, str]]) -> Iterable[sqlite3.Row]:
         """The rows recorded for these (user, nonce) pairs: user, nonce, choice, id."""

@@ -59,7 +59,9 @@ async def test_every_answer_reviews_the_learners_card(
 
     cards = dict(
         (q, (state, due))
-        for q, state, due in rows(tmp_path / "test.db", "SELECT question_id, state, due FROM cards")
+        for q, state, due in rows(
+            tmp_path / "test.db", "SELECT question_id, card_state, due FROM seen"
+        )
     )
     # Wrong: Again, back after the 10-minute step. Right the first time: Good, days ahead.
     assert cards[missed.question_id] == (1, "2026-11-27T12:10:00Z")
@@ -186,7 +188,7 @@ async def test_an_exam_gives_no_verdict_until_the_end_and_then_counts_every_answ
     assert sum(d.total for d in step.domains) == 4
     sources = rows(tmp_path / "test.db", "SELECT source, count(*) FROM attempts GROUP BY source")
     assert sources == [("exam", 4)]
-    assert len(rows(tmp_path / "test.db", "SELECT * FROM cards")) == 4
+    assert len(rows(tmp_path / "test.db", "SELECT * FROM seen WHERE due IS NOT NULL")) == 4
     progress = await service.progress(ANA, "en")
     assert [(e.correct, e.total) for e in progress.exams] == [(2, 4)]
 
