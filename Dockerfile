@@ -21,13 +21,15 @@ RUN useradd --system --no-log-init --uid 10001 --user-group \
     && chown studybot:studybot /data
 COPY --from=build /opt/studybot /opt/studybot
 # HEALTH_HOST 0.0.0.0: reachable by the orchestrator and a Prometheus scraper on the container
-# network; do not publish port 8080 to the internet.
+# network; do not publish port 8080 to the internet. SLACK_HOST 0.0.0.0: HTTP mode's port 3000
+# is published behind the HTTPS proxy.
 ENV PATH="/opt/studybot/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     STUDYBOT_DB=/data/studybot.db \
     HEALTH_HOST=0.0.0.0 \
-    HEALTH_PORT=8080
+    HEALTH_PORT=8080 \
+    SLACK_HOST=0.0.0.0
 WORKDIR /data
 # Declared after the chown, so a new named volume starts owned by the studybot user.
 VOLUME ["/data"]

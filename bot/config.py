@@ -60,6 +60,7 @@ class Settings:
     slack_signing_secret: Secret | None = field(default=None, repr=False)
     slack_api_url: str | None = None
     slack_port: int = 3000
+    slack_host: str = "127.0.0.1"
 
     def secret_values(self) -> list[str]:
         """The configured tokens themselves, for the log filter that redacts them."""
@@ -115,6 +116,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "slack_signing_secret": ("SLACK_SIGNING_SECRET", "the app's signing secret"),
     "slack_api_url": ("SLACK_API_URL", "an http(s) URL ending in /api/"),
     "slack_port": ("SLACK_PORT", "a TCP port (1-65535) for HTTP mode"),
+    "slack_host": ("SLACK_HOST", "the address HTTP mode listens on (0.0.0.0: every interface)"),
 }
 SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
-__all__ = ["JsonFormatter", "RedactSecrets", "TextFormatter", "configure_logging"]
+__all__ = [
+    "JsonFormatter",
+    "RateLimitedLog",
+    "RedactSecrets",
+    "TextFormatter",
+    "configure_logging",
+]
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +121,32 @@ def configure_logging(
     root.setLevel(level)
     logging.captureWarnings(True)
     return handler
+
+
+class RateLimitedLog:
+    """One warning line per kind of event and interval; the repeats in between are counted and
+    told with the next line, so a flood (a crawler, a full disk) cannot fill the log."""
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        interval: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger = logger
+        self.interval = interval
+        self.clock = clock
+        self._kinds: dict[str, tuple[float, int]] = {}  # kind -> (last line's time, repeats)
+
+    def warning(self, kind: str, message: str, *args: object) -> bool:
+        """Log `message` unless `kind` was logged less than `interval` ago; True if it was."""
+        now = self.clock()
+        last, repeats = self._kinds.get(kind, (float("-inf"), 0))
+        if now - last < self.interval:
+            self._kinds[kind] = (last, repeats + 1)
+            return False
+        if repeats:
+            message += f" ({repeats} more like it in the last {self.interval:.0f} s)"
+        self.logger.warning(message, *args)
+        self._kinds[kind] = (now, 0)
+        return True

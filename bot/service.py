@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 MIN_ANSWERS = 20
 MIN_PER_DOMAIN = 3
 TOKEN_TTL = timedelta(hours=24)
+TOKEN_AHEAD = timedelta(minutes=5)  # clocks of several processes may differ a little
 PERIODS = ("all", "week")
 MAX_REPORT = 500  # characters of a report's text
 REVIEW = "r"  # a token for a question served as a spaced review starts with it
@@ -256,6 +257,8 @@ class StudyService:
             raise StudyBotError("error.expired") from None
         if self.clock() - issued > TOKEN_TTL:
             raise StudyBotError("error.expired")
+        if issued - self.clock() > TOKEN_AHEAD:  # no server issues it: forged or tampered
+            raise StudyBotError("error.bad_token")
 
     def card(self, question: Question, locale: str, token: str, kind: str = "quiz") -> QuestionCard:
         """Render-ready view of one question in one language."""

@@ -208,7 +208,10 @@ def _cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.slack.app import SlackFace
 
     port = args.port or settings.slack_port
-    return _run_bot(settings, lambda s: SlackFace(s, settings, http=args.http, port=port))
+    host = args.host or settings.slack_host
+    return _run_bot(
+        settings, lambda s: SlackFace(s, settings, http=args.http, port=port, host=host)
+    )
 
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -277,6 +280,9 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
     slack.add_argument("--http", action="store_true", help="HTTP mode with request signing")
     slack.add_argument("--port", type=int, help="HTTP port (env SLACK_PORT, default 3000)")
+    slack.add_argument(
+        "--host", help="HTTP address (env SLACK_HOST, default 127.0.0.1; 0.0.0.0: every interface)"
+    )
     return p
 
 

@@ -7,18 +7,17 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.internals import parse_body
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.auth import check_token
 from adapters.slack.buttons import register_button_fallback, register_buttons
 from adapters.slack.commands import register_command_fallback, register_commands
 from adapters.slack.daily import SlackPublisher, daily_buttons
 from adapters.slack.exam import register_exam
+from adapters.slack.http import EVENTS_PATH, web_app
 from adapters.slack.members import PLATFORM, MemberDirectory
 from adapters.slack.replies import on_error
 from adapters.slack.report import register_report
@@ -29,7 +28,6 @@ __all__ = ["EVENTS_PATH", "SlackFace", "build_app", "web_app"]
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Extension = Callable[[AsyncApp], None]
 
@@ -49,7 +47,9 @@ def build_app(
     and the work after it."""
     # bolt warns when it gets a client while SLACK_BOT_TOKEN is set: give it one or the other.
     app = AsyncApp(
-        name="studybot",
+        # Not "studybot": bolt names its logger after the app and sets its level, which would
+        # silence the `studybot.*` loggers below it.
+        name="studybot-slack",
         client=client,
         token=None if client is not None else token,
         signing_secret=signing_secret,
@@ -77,37 +77,6 @@ def build_app(
     return app
 
 
-def _guard(verifier: SignatureVerifier) -> Middleware:
-    @web.middleware
-    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-        # bolt parses the body before it checks the signature, and a body it cannot parse
-        # escapes as a 500: check the signature first, then refuse what cannot be read.
-        raw = await request.text()
-        if not verifier.is_valid(
-            raw,
-            request.headers.get("X-Slack-Request-Timestamp"),
-            request.headers.get("X-Slack-Signature"),
-        ):
-            return web.json_response({"error": "invalid request"}, status=401)
-        try:
-            parsed = parse_body(raw, request.content_type)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            log.warning("refused a signed request whose body is not a Slack payload")
-            return web.json_response({"error": "malformed payload"}, status=400)
-        return await handler(request)
-
-    return guard
-
-
-def web_app(app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH) -> web.Application:
-    """The aiohttp application for HTTP mode: bolt's own, behind a signature and body guard."""
-    application = app.web_app(path=path)
-    application.middlewares.append(_guard(SignatureVerifier(signing_secret)))
-    return application
-
-
 class SlackFace:
     """Slack for the runtime: Socket Mode (default) or HTTP mode, and daily posts."""
 
@@ -120,7 +89,7 @@ class SlackFace:
         *,
         http: bool,
         port: int,
-        host: str = "0.0.0.0",
+        host: str | None = None,
         extensions: Iterable[Extension] = (),
     ) -> None:
         settings.require("slack_bot_token", "slack_signing_secret" if http else "slack_app_token")
@@ -136,7 +105,7 @@ class SlackFace:
             extensions=extensions,
         )
         self.publisher = SlackPublisher(self.app.client)
-        self.http, self.host, self.port = http, host, port
+        self.http, self.host, self.port = http, host or settings.slack_host, port
         self.socket: AsyncSocketModeHandler | None = None
         if not http:
             assert settings.slack_app_token is not None
@@ -157,6 +126,7 @@ class SlackFace:
         self._stop.set()
 
     async def serve(self) -> int:
+        await check_token(self.app)  # before any request: none ever waits on auth.test
         if self.socket is None:
             await self._serve_http()
         else:

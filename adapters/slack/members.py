@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -57,14 +58,25 @@ class MemberDirectory:
         self.ttl = ttl
         self.clock = clock
         self._known: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self._asking: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
 
     async def info(self, client: AsyncWebClient, team: str, user: str) -> dict[str, Any]:
         now = self.clock()
         known = self._known.get((team, user))
         if known is not None and now - known[0] < self.ttl:
             return known[1]
+        # One lookup in flight per member: fifty simultaneous clicks make one call, not fifty.
+        lookup = self._asking.get((team, user))
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._lookup(client, team, user))
+            self._asking[team, user] = lookup
+            lookup.add_done_callback(lambda _: self._asking.pop((team, user), None))
+        return await asyncio.shield(lookup)
+
+    async def _lookup(self, client: AsyncWebClient, team: str, user: str) -> dict[str, Any]:
         info = await _users_info(client, user)
         if info:
+            now = self.clock()
             self._forget_expired(now)
             self._known[team, user] = (now, info)
         return info

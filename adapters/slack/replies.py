@@ -19,10 +19,12 @@ from adapters.slack.mrkdwn import Block, section, tmd
 from bot.errors import StudyBotError
 from bot.events import Events
 from bot.i18n import CATALOGS, DEFAULT_LOCALE
+from bot.logs import RateLimitedLog
 
 __all__ = ["Click", "Reply", "error_text", "errors_to_member", "on_click", "on_error", "send"]
 
 log = logging.getLogger(__name__)
+_unsent = RateLimitedLog(log)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +37,25 @@ class Reply:
 
 
 async def send(respond: AsyncRespond, reply: Reply) -> bool:
-    """Post (or replace) the member's ephemeral message; False if Slack refused it."""
-    result = await respond(
-        text=reply.text,
-        blocks=reply.blocks,
-        response_type="ephemeral",
-        replace_original=reply.replace,
-    )
+    """Post (or replace) the member's ephemeral message; False if Slack refused it or could not
+    be reached (logged in one line: there is nobody left to tell)."""
+    try:
+        result = await respond(
+            text=reply.text,
+            blocks=reply.blocks,
+            response_type="ephemeral",
+            replace_original=reply.replace,
+        )
+    except (TimeoutError, aiohttp.ClientError, ValueError) as error:
+        # A response_url that is missing, not a URL, or does not answer.
+        _unsent.warning(type(error).__name__, "could not reply through response_url: %s", error)
+        return False
     if result.status_code != 200:
         # An expired response_url (30 min, 5 uses) is the usual cause: nothing left to do.
-        log.warning("response_url answered %s: %s", result.status_code, result.body[:200])
+        _unsent.warning(
+            str(result.status_code), "response_url answered %s: %s", result.status_code,
+            result.body[:200],
+        )  # fmt: skip
         return False
     return True
 
@@ -65,11 +76,7 @@ async def _tell(context: AsyncBoltContext, text: str) -> bool:
     respond = context.respond
     if respond is None or not context.response_url:
         return False
-    try:
-        return await send(respond, Reply(text, [section(text)]))
-    except (TimeoutError, aiohttp.ClientError) as e:
-        log.warning("could not tell the member about an error: %s", e.__class__.__name__)
-        return False
+    return await send(respond, Reply(text, [section(text)]))
 
 
 async def on_error(

@@ -41,6 +41,7 @@ class FakeSlack:
     acks: list[dict[str, Any]] = field(default_factory=list)
     expired_urls: bool = False
     failing: set[str] = field(default_factory=set)
+    failing_error: str = "fatal_error"  # what a failing method answers
     hold_users_info: asyncio.Event | None = None
     held: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> released when set
     missing_channels: set[str] = field(default_factory=set)  # chat.postMessage: channel_not_found
@@ -126,7 +127,7 @@ class FakeSlack:
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method in self.failing:
-            return {"ok": False, "error": "fatal_error"}
+            return {"ok": False, "error": self.failing_error}
         if method == "auth.test":
             return {
                 "ok": True, "url": "https://fake.slack.test/", "team": "Fake", "user": "studybot",
