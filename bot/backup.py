@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.errors import StudyBotError
+from bot.errors import NewerDatabase, StudyBotError
 from bot.store import MIGRATIONS
 
 try:
@@ -168,6 +168,7 @@ async def backup(db_path: str | Path, dest: str | Path) -> Copied:
     source = Path(db_path)
     if not source.is_file():
         raise BackupError(f"there is no database at {source} (STUDYBOT_DB)")
+    _not_newer(source)
     target = _destination(source, dest)
     tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -178,6 +179,19 @@ async def backup(db_path: str | Path, dest: str | Path) -> Copied:
         tmp.unlink(missing_ok=True)
     log.info("backup of %s written to %s (%d answers)", source, target, copied.answers)
     return copied
+
+
+def _not_newer(source: Path) -> None:
+    """Refuse a database written by a newer studybot before copying anything of it."""
+    con = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as e:
+        raise BackupError(f"{source} cannot be backed up: {e}") from None
+    finally:
+        con.close()
+    if version > len(MIGRATIONS):
+        raise NewerDatabase(f"STUDYBOT_DB={source}", version, len(MIGRATIONS))
 
 
 async def _snapshot(source: Path, tmp: Path) -> None:

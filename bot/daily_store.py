@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.sqlite_writes import writes
 from bot.views import DailyChannel, DailyPost
 
 __all__ = ["DailyStore", "SqliteDailyStore"]
@@ -84,6 +85,7 @@ class SqliteDailyStore:
         )
         return None if row is None else str(row[0])
 
+    @writes
     async def set_community_setting(
         self, platform: str, community: str, key: str, value: str | None
     ) -> None:
@@ -99,6 +101,7 @@ class SqliteDailyStore:
             (platform, community, key, value),
         )
 
+    @writes
     async def upsert_channel(
         self,
         platform: str,
@@ -121,6 +124,7 @@ class SqliteDailyStore:
         )
         return _channel(row)
 
+    @writes
     async def disable(self, platform: str, community: str, channel: str | None) -> int:
         sql = "UPDATE daily_channels SET enabled = 0 WHERE platform = ? AND community = ? AND enabled = 1"
         params: tuple[Any, ...] = (platform, community)
@@ -159,6 +163,7 @@ class SqliteDailyStore:
         )
         return [r[0] for r in rows]
 
+    @writes
     async def claim(
         self, channel_id: int, local_date: str, question_id: str, now: str, stale_before: str
     ) -> DailyPost | None:
@@ -193,21 +198,25 @@ class SqliteDailyStore:
         )
         return None if row is None else _post(row)
 
+    @writes
     async def mark_posted(self, post_id: int, message_ref: str, now: str) -> None:
         await self.db.execute(
             "UPDATE daily_posts SET status = 'posted', message_ref = ?, posted_at = ? WHERE id = ?",
             (message_ref, now, post_id),
         )
 
+    @writes
     async def release(self, post_id: int) -> None:
         """Give up a claim that was never posted, so a later attempt can make the post."""
         await self.db.execute(
             "DELETE FROM daily_posts WHERE id = ? AND status = 'claimed'", (post_id,)
         )
 
+    @writes
     async def reset_failures(self, channel_id: int) -> None:
         await self.db.execute("UPDATE daily_channels SET failures = 0 WHERE id = ?", (channel_id,))
 
+    @writes
     async def mark_failed(self, post_id: int) -> int:
         """Record a failed post; returns the channel's consecutive failures."""
         await self.db.execute("UPDATE daily_posts SET status = 'failed' WHERE id = ?", (post_id,))
@@ -227,6 +236,7 @@ class SqliteDailyStore:
         )
         return [_post(r) for r in rows]
 
+    @writes
     async def mark_revealed(self, post_id: int, now: str) -> bool:
         """Mark a post revealed; False if it already was (so it is revealed once)."""
         async with self.db.execute(
@@ -235,6 +245,7 @@ class SqliteDailyStore:
         ) as cur:
             return cur.rowcount == 1
 
+    @writes
     async def unmark_revealed(self, post_id: int) -> None:
         await self.db.execute("UPDATE daily_posts SET revealed_at = NULL WHERE id = ?", (post_id,))
 
@@ -253,6 +264,7 @@ class SqliteDailyStore:
         )
         return (0, None, None) if row is None else (row[0], row[1], row[2])
 
+    @writes
     async def set_streak(self, user_id: int, streak: int, date: str, tz: str) -> None:
         await self.db.execute(
             "UPDATE users SET streak = ?, streak_date = ?, streak_tz = ? WHERE id = ?",

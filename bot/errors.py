@@ -7,7 +7,9 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "InvalidAnswer",
+    "NewerDatabase",
     "NotFound",
+    "StorageError",
     "StudyBotError",
 ]
 
@@ -52,6 +54,30 @@ class ConfigError(StudyBotError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NewerDatabase(ConfigError):
+    """The database was written by a newer studybot: this one must not read or write it."""
+
+    def __init__(self, where: str, version: int, known: int) -> None:
+        super().__init__(
+            f"{where} was written by a newer studybot (schema {version}; this one knows "
+            f"{known}): upgrade studybot, or restore a backup made by this version"
+        )
+
+
+class StorageError(StudyBotError):
+    """The database could not record something (a full disk, a read-only file): nothing of it
+    was counted, and the learner is told so in one line."""
+
+    key = "error.storage"
+
+    def __init__(self, cause: str) -> None:
+        super().__init__()
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return self.cause
 
 
 class InvalidAnswer(StudyBotError):

@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.localtime import parse_stamp
 from bot.memory import CardState
+from bot.sqlite_writes import writes
 
 __all__ = [
     "ExamItem",
@@ -195,6 +196,7 @@ class SqliteLearningStore:
         rows = await self._rows(f"SELECT {EXAM_COLUMNS} FROM exams WHERE id = ?", (exam_id,))
         return ExamRow(*rows[0]) if rows else None
 
+    @writes
     async def create_exam(
         self, user_id: int, size: int, started_at: str, deadline: str, questions: list[str]
     ) -> ExamRow | None:
@@ -217,6 +219,7 @@ class SqliteLearningStore:
         )
         return [ExamItem(*r) for r in rows]
 
+    @writes
     async def answer_item(self, exam_id: int, position: int, choice: str, at: str) -> bool:
         """Record an exam answer; False if that question was already answered (it stays)."""
         async with self.db.execute(
@@ -226,6 +229,7 @@ class SqliteLearningStore:
         ) as cur:
             return cur.rowcount == 1
 
+    @writes
     async def skip_item(self, exam_id: int, position: int) -> bool:
         async with self.db.execute(
             "UPDATE exam_items SET seq = "
@@ -235,6 +239,7 @@ class SqliteLearningStore:
         ) as cur:
             return cur.rowcount == 1
 
+    @writes
     async def finish_exam(self, exam_id: int, at: str, correct: int, score: int) -> bool:
         """Close the exam with its result; False if it was already closed."""
         async with self.db.execute(
@@ -254,6 +259,7 @@ class SqliteLearningStore:
 
     # -- reports ------------------------------------------------------------------------------
 
+    @writes
     async def put_report(
         self, user_id: int, question_id: str, reason: str, text: str, now: str
     ) -> None:

@@ -30,10 +30,13 @@ from typing import Protocol
 import aiosqlite
 
 from bot.daily_store import DailyStore, SqliteDailyStore
+from bot.errors import NewerDatabase
 from bot.learning_store import LearningStore, SqliteLearningStore, card_from_columns
 from bot.localtime import stamp
+from bot.logs import RateLimitedLog
 from bot.memory import CardState
 from bot.ranking import BoardKey, Boards, Totals
+from bot.sqlite_writes import storage_error, writes
 from bot.views import UserRef
 
 __all__ = [
@@ -375,7 +378,11 @@ class SqliteStore:
         # Cards this process knows to be current, with when it learnt them: read when the
         # question was shown, or moved by this process's answers (committed or not yet).
         self._known: dict[tuple[int, str], tuple[CardState | None, float]] = {}
+        # Whether the last answers could be written: /healthz turns 503 while they cannot.
+        self.writable = True
+        self._failures = RateLimitedLog(log)
 
+    @writes
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
         key = (ref.platform, ref.community, ref.user)
@@ -395,7 +402,10 @@ class SqliteStore:
         self._users[key] = user
         return user
 
+    @writes
     async def set_locale(self, user: StoredUser, locale: str | None) -> StoredUser:
+        if user.locale == locale:  # no write: a terminal started with --lang sets it each time
+            return user
         await self.db.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user.id))
         updated = StoredUser(user.id, user.community, user.display_name, locale)
         self._users = {k: (updated if v.id == user.id else v) for k, v in self._users.items()}
@@ -431,10 +441,12 @@ class SqliteStore:
             batch = await self._review(batch)
             inserted, last = await self._insert(batch)
         except Exception as error:
-            log.warning("committing %d answer(s) failed: %s", len(batch), error)
+            self.writable = False
+            self._failures.warning(str(error), "committing answers failed: %s", error)
             self._forget(batch)
             await self._commit_each(batch, error)
             return
+        self.writable = True
         try:
             await self._acknowledge(batch, inserted, last)
         except Exception as error:  # committed, but not read back: never insert it again
@@ -447,7 +459,7 @@ class SqliteStore:
     ) -> None:
         # One bad row must not fail the answers that were batched with it.
         if len(batch) == 1:
-            _fail(batch[0][1], error)
+            _fail(batch[0][1], storage_error(error))
             return
         for item in batch:
             await self._commit_batch([item])
@@ -696,7 +708,10 @@ async def _version(db: aiosqlite.Connection) -> int:
     return int(next(iter(rows))[0])
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
+async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
+    found = await _version(db)
+    if found > len(MIGRATIONS):
+        raise NewerDatabase(f"STUDYBOT_DB={path}", found, len(MIGRATIONS))
     for number, script in enumerate(MIGRATIONS, start=1):
         if await _version(db) >= number:
             continue
@@ -762,7 +777,7 @@ async def open_store(path: str | Path, background_checkpoints: bool = True) -> S
     try:
         opened.append(await _connect(path))
         db = opened[0]
-        await _migrate(db)
+        await _migrate(db, path)
         if background_checkpoints:
             await db.execute("PRAGMA wal_autocheckpoint = 0")
             opened.append(await _connect(path))

@@ -156,8 +156,8 @@ def _cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _database_ready(settings: Settings) -> None:
-    """Stop with one line if the database cannot be created or written (a root-owned volume is
-    the usual case), instead of a SQLite traceback once the bot is half started."""
+    """Stop with one line saying what is wrong if the database cannot be created or written,
+    instead of a SQLite traceback once the bot is half started."""
     path = Path(settings.db_path)
     where = f"STUDYBOT_DB={settings.db_path}"
     if path.is_dir():
@@ -166,10 +166,21 @@ def _database_ready(settings: Settings) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ConfigError(f"{where}: cannot create {path.parent}: {e.strerror}") from None
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
         raise ConfigError(
-            f"{where}: {path.parent} is not writable by this user (uid {os.getuid()}): "
-            "give it to that user (Docker image: chown 10001:10001)"
+            f"{where}: {path.parent} is on a read-only filesystem: mount it read-write"
+        )
+    uid = os.getuid()
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ConfigError(
+            f"{where}: the file is read-only for this user (uid {uid}): make it writable "
+            "(chmod u+w) or give it to that user"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise ConfigError(
+            f"{where}: {path.parent} is not writable by this user (uid {uid}), and SQLite keeps "
+            "its journal beside the file: give the directory to that user "
+            "(Docker image: chown 10001:10001)"
         )
 
 

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from adapters.console.input import InputLines
 from adapters.console.session import COMMUNITY, PLATFORM, ConsoleSession
+from bot.errors import StorageError
 from bot.events import Events
 from bot.i18n import t
 from bot.services import Services
@@ -59,9 +60,13 @@ class ConsoleFace:
         study = self.services.study
         self._lines = lines = InputLines(self.stdin)
         ref = UserRef(PLATFORM, COMMUNITY, self.user, self.user)
-        session = ConsoleSession(self.services, ref, await study.locale(ref, self.locale))
-        if self.locale:
-            session.locale = await study.set_locale(ref, self.locale)
+        try:
+            session = ConsoleSession(self.services, ref, await study.locale(ref, self.locale))
+            if self.locale:
+                session.locale = await study.set_locale(ref, self.locale)
+        except StorageError as e:  # the learner cannot even be recorded: nothing to go on with
+            self._write(t(self.locale or "en", "console.storage_stop", cause=e.cause))
+            return 1
         interactive = self.stdin.isatty()
         self.ready.set()
         self._write(t(session.locale, "console.welcome", name=self.user))
@@ -77,7 +82,7 @@ class ConsoleFace:
             self._write(await session.handle(line))
         if self._stop.is_set() and interactive:
             self._write("\n" + t(session.locale, "console.bye"))
-        return 0
+        return 1 if session.failed else 0
 
     def _count_command(self, session: ConsoleSession, line: str) -> None:
         word = line.split()[0].lower() if line.strip() else ""

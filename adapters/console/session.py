@@ -18,7 +18,7 @@ from adapters.shared.text import (
     render_review_wait,
     say,
 )
-from bot.errors import InvalidAnswer, StudyBotError
+from bot.errors import InvalidAnswer, StorageError, StudyBotError
 from bot.i18n import t
 from bot.present import report_thanks
 from bot.services import Services
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "console"
 COMMUNITY = "local"
 CHANNEL = "terminal"
+MAX_STORAGE_FAILURES = 3
 LETTERS = re.compile(r"^[A-Za-z](\s*[,;/ ]?\s*[A-Za-z])*$")
 
 ExamView = ExamStep | ExamConfirm | ExamResult
@@ -69,6 +70,8 @@ class ConsoleSession:
         self.shown: str | None = None  # the last question shown: what /report is about
         self.scope = Scope()
         self.done = False
+        self.failed = False  # stopped because the database cannot be written: exit code 1
+        self.storage_failures = 0  # answers that could not be written, in a row
         self.commands: dict[str, Callable[[list[str]], Awaitable[str]]] = {
             "/quiz": self.quiz,
             "next": self.next,
@@ -96,11 +99,21 @@ class ConsoleSession:
             return ""
         try:
             return await self._dispatch(line)
+        except StorageError as e:
+            return self._storage_failed(e)
         except StudyBotError as e:
             return t(self.locale, e.key, **e.params)
         except Exception:
             log.exception("console command failed: %r", line)
             return t(self.locale, "error.generic")
+
+    def _storage_failed(self, error: StorageError) -> str:
+        """One line per failed write; after several in a row, the terminal bot stops (exit 1)."""
+        self.storage_failures += 1
+        if self.storage_failures < MAX_STORAGE_FAILURES:
+            return t(self.locale, error.key)
+        self.done = self.failed = True
+        return t(self.locale, "console.storage_stop", cause=error.cause)
 
     async def _dispatch(self, line: str) -> str:
         word, *args = line.split()
@@ -164,6 +177,7 @@ class ConsoleSession:
             )
         self.pending = None
         self.pending_post = None
+        self.storage_failures = 0
         return render_feedback(feedback)
 
     # -- mock exam ----------------------------------------------------------------------------

@@ -100,6 +100,8 @@ def database_probe(store: SqliteStore) -> Probe:
     connection's worker thread is stuck or closed."""
 
     async def probe() -> bool:
+        if not store.writable:  # the last answers could not be written (a full disk...)
+            return False
         for connection in (store.reader, store.db):
             rows = await connection.execute_fetchall("SELECT count(*) FROM sqlite_master")
             if not rows:
