@@ -17,7 +17,7 @@ from adapters.slack.buttons import register_button_fallback, register_buttons
 from adapters.slack.commands import register_command_fallback, register_commands
 from adapters.slack.daily import SlackPublisher, daily_buttons
 from adapters.slack.exam import register_exam
-from adapters.slack.http import EVENTS_PATH, web_app
+from adapters.slack.http import EVENTS_PATH, Listener, web_app
 from adapters.slack.members import PLATFORM, MemberDirectory
 from adapters.slack.replies import on_error
 from adapters.slack.report import register_report
@@ -134,17 +134,15 @@ class SlackFace:
         return 0
 
     async def _serve_http(self) -> None:
-        runner = web.AppRunner(web_app(self.app, self.secret), handle_signals=False)
-        await runner.setup()
+        listener = Listener(web_app(self.app, self.secret))
         try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
-            self.port = runner.addresses[0][1] if runner.addresses else self.port
+            await listener.start(self.host, self.port)
+            self.port = listener.port
             log.info("Slack HTTP mode listening on %s:%d%s", self.host, self.port, EVENTS_PATH)
             self.ready.set()
             await self._stop.wait()
         finally:
-            await runner.cleanup()
+            await listener.close()
 
     async def _serve_socket(self, socket: AsyncSocketModeHandler) -> None:
         try:

@@ -8,14 +8,16 @@ not a list) reaches code that would raise: each gets a 401 or 400 and one warnin
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import re
+import resource
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -24,7 +26,16 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.logs import RateLimitedLog
 
-__all__ = ["EVENTS_PATH", "MAX_BODY", "MAX_SKEW", "malformed", "signed", "web_app"]
+__all__ = [
+    "EVENTS_PATH",
+    "MAX_BODY",
+    "MAX_SKEW",
+    "Listener",
+    "connection_limit",
+    "malformed",
+    "signed",
+    "web_app",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +43,11 @@ EVENTS_PATH = "/slack/events"
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few kilobytes
 MAX_SKEW = 300  # seconds: Slack's own limit, in the past and in the future
 MAX_DEPTH = 32  # JSON nesting: Slack's payloads stay under ten
+# A client has this long to send a request's head, from connecting or from its last answer, and
+# then this long for the body: a slow or silent client cannot hold a connection.
+HEAD_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+LINGER = 2.0
 TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
@@ -110,14 +126,31 @@ def malformed(payload: dict[str, Any]) -> str | None:
 class Endpoint:
     """POST /slack/events: verify, check, then hand the request to bolt."""
 
-    def __init__(self, app: AsyncApp, secret: str, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        secret: str,
+        clock: Clock = time.time,
+        body_timeout: float = BODY_TIMEOUT,
+    ) -> None:
         self.app = app
+        self.body_timeout = body_timeout
         self.secret = secret.encode()
         self.clock = clock
         self.refused = RateLimitedLog(log)
 
     async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()  # bounded by the application's client_max_size (413)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await request.read()  # bounded by the application's client_max_size (413)
+        except ConnectionError:  # the client hung up: there is no one to answer
+            self.refused.warning("gone", "a client hung up before sending its whole request")
+            return web.Response(status=400)
+        except TimeoutError:
+            self.refused.warning("slow", "closed a client that sent its body too slowly")
+            slow = web.json_response({"error": "request timeout"}, status=408)
+            slow.force_close()  # the rest of the body may still come: do not read it
+            return slow
         headers = request.headers
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
         signature = headers.get("X-Slack-Signature", "")
@@ -148,8 +181,74 @@ class Endpoint:
         return web.json_response({"error": "malformed payload"}, status=400)
 
 
-def web_app(app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH) -> web.Application:
+def web_app(
+    app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH, body_timeout: float = BODY_TIMEOUT
+) -> web.Application:
     """The aiohttp application for HTTP mode."""
     application = web.Application(client_max_size=MAX_BODY)
-    application.router.add_post(path, Endpoint(app, signing_secret).handle)
+    endpoint = Endpoint(app, signing_secret, body_timeout=body_timeout)
+    application.router.add_post(path, endpoint.handle)
     return application
+
+
+def connection_limit() -> int:
+    """How many clients may be connected at once: below the process's file-descriptor limit,
+    with room left for what the bot itself opens."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    # A quarter kept free (at least 32): the database, /healthz, calls to the Slack API.
+    return max(16, soft - max(32, soft // 4))
+
+
+class Listener:
+    """HTTP mode's server: the endpoint on host:port, with a connection limit and the head and
+    body timeouts; a client that disconnects early costs one rate-limited debug line."""
+
+    def __init__(
+        self,
+        application: web.Application,
+        limit: int | None = None,
+        head_timeout: float = HEAD_TIMEOUT,
+    ) -> None:
+        self.limit = limit if limit is not None else connection_limit()
+        # aiohttp closes a connection that has not sent a whole request head this long after
+        # connecting or after its last answer (it calls the wait "keep-alive").
+        # After an answer sent before the whole body was read (a 408, a 413), aiohttp reads
+        # and drops the rest for a while (lingering) so that the client sees the answer: short.
+        self.runner = web.AppRunner(
+            application,
+            handle_signals=False,
+            access_log=None,
+            keepalive_timeout=head_timeout,
+            lingering_time=min(LINGER, head_timeout),
+        )
+        self.server: asyncio.Server | None = None
+        self.port = 0
+        self.turned_away = RateLimitedLog(log)
+
+    async def start(self, host: str, port: int) -> None:
+        await self.runner.setup()
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(self._protocol, host, port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    def _protocol(self) -> asyncio.BaseProtocol:
+        server = self.runner.server
+        assert server is not None
+        if len(server.connections) >= self.limit:
+            self.turned_away.warning(
+                "full", "turned a client away: %d connections are open", self.limit
+            )
+            return _Refuse()
+        return server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        await self.runner.cleanup()
+
+
+class _Refuse(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        cast(asyncio.Transport, transport).abort()
