@@ -187,7 +187,7 @@ EN: dict[str, str] = {
     "discord.daily_off.zero": "No channel had the daily question on.",
     "discord.daily_none": "No channel of this server gets the daily question yet.",
     # -- slack (adapters/slack/): keys start with "slack." --
-    "slack.stale_button": "This button no longer works. Type {cmd[quiz]} for a new question.",
+    "error.stale_button": "This button no longer works. Type {cmd[quiz]} for a new question.",
     "slack.bad_request": "Slack sent something studybot could not read; please try again.",
     "slack.unknown_command": "Unknown command {command}. Try /quiz, /progress, /leaderboard, /lesson or /lang.",
     "slack.home_title": "studybot — AWS DEA-C01",
@@ -427,7 +427,7 @@ FR: dict[str, str] = {
     "discord.daily_off.zero": "Aucun salon n'avait de question du jour.",
     "discord.daily_none": "Aucun salon de ce serveur ne reçoit encore la question du jour.",
     # -- slack (adapters/slack/): keys start with "slack." --
-    "slack.stale_button": "Ce bouton ne fonctionne plus. Tapez {cmd[quiz]} pour une nouvelle question.",
+    "error.stale_button": "Ce bouton ne fonctionne plus. Tapez {cmd[quiz]} pour une nouvelle question.",
     "slack.bad_request": "Slack a envoyé une requête que studybot n'a pas pu lire ; réessayez.",
     "slack.unknown_command": "Commande inconnue : {command}. Essayez /quiz, /progress, /leaderboard, /lesson ou /lang.",
     "slack.home_title": "studybot — AWS DEA-C01",

@@ -16,9 +16,18 @@ from discord import app_commands
 from adapters.discord.admin import admin_group
 from adapters.discord.buttons import DYNAMIC_ITEMS
 from adapters.discord.commands import register_commands
-from adapters.discord.common import NO_MENTIONS, PLATFORM, CatalogTranslator, on_error
+from adapters.discord.common import (
+    DEFER_AFTER,
+    NO_MENTIONS,
+    PLATFORM,
+    CatalogTranslator,
+    answer_in_time,
+    done_answering,
+    on_error,
+)
 from adapters.discord.daily import DAILY_ITEMS, DiscordPublisher
 from adapters.discord.exam import EXAM_ITEMS
+from adapters.discord.gate import UnknownClicks, templates_of
 from adapters.discord.report import REPORT_ITEMS
 from bot.config import Settings
 from bot.services import Services
@@ -31,6 +40,17 @@ log = logging.getLogger(__name__)
 def intents() -> discord.Intents:
     """Only the guilds intent: slash commands and buttons need no privileged intent."""
     return discord.Intents(guilds=True)
+
+
+ITEMS = (*DYNAMIC_ITEMS, *DAILY_ITEMS, *EXAM_ITEMS, *REPORT_ITEMS)
+
+
+class StudyTree(app_commands.CommandTree["StudyBot"]):
+    """The command tree; every command is answered within Discord's 3 seconds."""
+
+    async def interaction_check(self, interaction: discord.Interaction[StudyBot]) -> bool:
+        answer_in_time(interaction)
+        return True
 
 
 class StudyBot(discord.Client):
@@ -50,14 +70,16 @@ class StudyBot(discord.Client):
         self.guild_id = guild_id
         self.sync_on_start = sync
         self.started = asyncio.Event()  # logged in and commands synced: REST calls work
-        self.tree: app_commands.CommandTree[StudyBot] = app_commands.CommandTree(self)
+        self.defer_after = DEFER_AFTER
+        self.unknown_clicks = UnknownClicks(templates_of(ITEMS))
+        self.tree = StudyTree(self)
         self.tree.error(on_error)
         register_commands(self.tree, self.service.content)
         self.tree.add_command(admin_group())
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator())
-        self.add_dynamic_items(*DYNAMIC_ITEMS, *DAILY_ITEMS, *EXAM_ITEMS, *REPORT_ITEMS)
+        self.add_dynamic_items(*ITEMS)
         if self.sync_on_start:
             await self.sync_commands()
         self.started.set()
@@ -77,9 +99,13 @@ class StudyBot(discord.Client):
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
 
+    async def on_interaction(self, interaction: discord.Interaction[StudyBot]) -> None:
+        await self.unknown_clicks.check(interaction)
+
     async def on_app_command_completion(
         self, interaction: discord.Interaction[StudyBot], command: object
     ) -> None:
+        done_answering(interaction)
         name = getattr(command, "qualified_name", "?")
         self.service.events.command(PLATFORM, str(name))
 

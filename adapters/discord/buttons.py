@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord import ui
 
 from adapters.discord.common import (
-    NO_MENTIONS,
+    edit,
+    guarded,
     guild_ref,
     locale_of,
-    on_error,
     reply,
     service_of,
 )
@@ -29,7 +28,6 @@ from adapters.discord.ids import (
 )
 from adapters.discord.render import card_embed, feedback_embed, say
 from adapters.discord.report import ReportButton
-from bot.errors import StudyBotError
 from bot.i18n import t
 from bot.present import feedback_parts, review_wait
 from bot.views import Feedback, QuestionCard, Scope
@@ -40,7 +38,6 @@ __all__ = [
     "NextButton",
     "PickButton",
     "feedback_view",
-    "guarded",
     "next_view",
     "quiz_view",
     "repeat_text",
@@ -52,24 +49,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PER_ROW = 5
-
-
-async def guarded(
-    interaction: discord.Interaction[Any],
-    action: Callable[[discord.Interaction[Any]], Awaitable[None]],
-    owner: int | None = None,
-) -> None:
-    """Run a component's work; what it raises goes to the one error handler.
-
-    discord.py would only log what a DynamicItem callback raises. With `owner`, a member
-    clicking someone else's buttons is refused.
-    """
-    try:
-        if owner is not None and interaction.user.id != owner:
-            raise StudyBotError("error.not_yours")
-        await action(interaction)
-    except Exception as error:
-        await on_error(interaction, error)
 
 
 class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=ANSWER_TEMPLATE):
@@ -109,10 +88,8 @@ class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=ANSWER_TEMPLATE):
         if not fb.counted:
             await reply(interaction, repeat_text(fb))
             return
-        await interaction.response.edit_message(
-            embed=feedback_embed(fb),
-            view=feedback_view(fb, key.scope, key.owner),
-            allowed_mentions=NO_MENTIONS,
+        await edit(
+            interaction, embed=feedback_embed(fb), view=feedback_view(fb, key.scope, key.owner)
         )
 
 
@@ -141,11 +118,8 @@ class PickButton(ui.DynamicItem[ui.Button[Any]], template=PICK_TEMPLATE):
         locale = await locale_of(interaction)
         card = service.card(service.question(key.question_id), locale, key.token)
         selected = "".join(x for x in key.letters if x in card.letters)
-        await interaction.response.edit_message(
-            embed=card_embed(card, selected),
-            view=quiz_view(card, key.scope, key.owner, selected),
-            allowed_mentions=NO_MENTIONS,
-        )
+        view = quiz_view(card, key.scope, key.owner, selected)
+        await edit(interaction, embed=card_embed(card, selected), view=view)
 
 
 class NextButton(ui.DynamicItem[ui.Button[Any]], template=NEXT_TEMPLATE):

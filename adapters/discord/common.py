@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -19,10 +21,15 @@ if TYPE_CHECKING:
     from bot.service import StudyService
 
 __all__ = [
+    "DEFER_AFTER",
     "NO_MENTIONS",
     "PLATFORM",
     "CatalogTranslator",
+    "answer_in_time",
     "daily_of",
+    "done_answering",
+    "edit",
+    "guarded",
     "guild_ref",
     "loc",
     "locale_of",
@@ -35,6 +42,11 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord forgets an interaction not answered within 3 seconds: work still running after this
+# long is acknowledged first ("thinking…", or a silent update for a click), its answer follows.
+DEFER_AFTER = 2.0
+_ANSWERING = "studybot.answering"  # Interaction.extras: the lock around its one response
+_WATCH = "studybot.watch"  # Interaction.extras: the task that defers it in time
 
 
 def loc(key: str) -> app_commands.locale_str:
@@ -74,6 +86,8 @@ def guild_ref(interaction: discord.Interaction[Any]) -> UserRef:
     if interaction.guild_id is None:
         raise StudyBotError("error.guild_only")
     user = interaction.user
+    if not isinstance(user, discord.abc.User):  # Discord always sends one: a forged payload
+        raise StudyBotError("error.generic")
     return UserRef(PLATFORM, str(interaction.guild_id), str(user.id), user.display_name)
 
 
@@ -84,6 +98,70 @@ async def locale_of(interaction: discord.Interaction[Any]) -> str:
     return await service_of(interaction).locale(guild_ref(interaction), interaction.locale.value)
 
 
+def _answering(interaction: discord.Interaction[Any]) -> asyncio.Lock:
+    # discord.py marks an interaction answered only once Discord has acknowledged: without the
+    # lock, a deferral and the real answer could both be sent, and the second refused.
+    lock = interaction.extras.get(_ANSWERING)
+    if lock is None:
+        lock = interaction.extras[_ANSWERING] = asyncio.Lock()
+    return lock
+
+
+def answer_in_time(interaction: discord.Interaction[Any], *, update: bool = False) -> None:
+    """Acknowledge the interaction if its work has not answered it DEFER_AFTER seconds from now:
+    "thinking…" for a command, a silent update for a click (`update`)."""
+    if interaction.type is discord.InteractionType.autocomplete:
+        return
+    delay = getattr(interaction.client, "defer_after", DEFER_AFTER)
+    interaction.extras[_WATCH] = asyncio.create_task(_defer_later(interaction, delay, update))
+
+
+def done_answering(interaction: discord.Interaction[Any]) -> None:
+    task = interaction.extras.pop(_WATCH, None)
+    if task is not None:
+        task.cancel()
+
+
+async def _defer_later(interaction: discord.Interaction[Any], delay: float, update: bool) -> None:
+    await asyncio.sleep(delay)
+    async with _answering(interaction):
+        if interaction.response.is_done():
+            return
+        log.info("interaction %s: still working after %.1f s, deferred", interaction.id, delay)
+        try:
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+        except discord.HTTPException as e:
+            log.warning("could not defer interaction %s: %s", interaction.id, e)
+
+
+async def guarded(
+    interaction: discord.Interaction[Any],
+    action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    owner: int | None = None,
+    *,
+    update: bool = True,
+) -> None:
+    """Run a component's (or a form's) work, answered in time; what it raises goes to the one
+    error handler.
+
+    discord.py would only log what a DynamicItem callback raises. With `owner`, a member
+    clicking someone else's buttons is refused. `update`: the work edits the clicked message
+    (or may), so a deferral is a silent one; else it shows "thinking…".
+    """
+    answer_in_time(interaction, update=update)
+    try:
+        if owner is not None and interaction.user.id != owner:
+            raise StudyBotError("error.not_yours")
+        await action(interaction)
+    except Exception as error:
+        await on_error(interaction, error)
+    finally:
+        done_answering(interaction)
+
+
 async def reply(
     interaction: discord.Interaction[Any],
     text: str | None = None,
@@ -92,14 +170,28 @@ async def reply(
     view: discord.ui.View = MISSING,
 ) -> None:
     """An ephemeral message: the first response, or a follow-up once one was sent."""
-    if interaction.response.is_done():
-        await interaction.followup.send(
-            text or MISSING, embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+    async with _answering(interaction):
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                text or MISSING,
+                embed=embed,
+                view=view,
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.response.send_message(
+            text, embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        return
-    await interaction.response.send_message(
-        text, embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
+
+
+async def edit(interaction: discord.Interaction[Any], **message: Any) -> None:
+    """Replace the clicked message: the first response, or an edit once a deferral was sent."""
+    async with _answering(interaction):
+        if interaction.response.is_done():
+            await interaction.edit_original_response(allowed_mentions=NO_MENTIONS, **message)
+            return
+        await interaction.response.edit_message(allowed_mentions=NO_MENTIONS, **message)
 
 
 def _describe(error: Exception) -> tuple[str, dict[str, object]]:
@@ -136,7 +228,13 @@ async def on_error(interaction: discord.Interaction[Any], error: Exception) -> N
     service = getattr(client, "service", None)
     if service is not None:
         service.events.error("discord", type(error).__name__)
-    if key == "error.generic":
+    done_answering(interaction)
+    if isinstance(error, discord.HTTPException):
+        # Discord refused or failed an answer (a 5xx, an expired interaction): not our bug,
+        # and telling the member would most likely fail the same way.
+        log.warning("interaction %s: Discord answered %s", interaction.id, error)
+        return
+    if key == "error.generic" and not isinstance(error, StudyBotError):
         log.error("interaction %s failed", interaction.id, exc_info=error)
     else:
         log.info("interaction %s refused: %s", interaction.id, key)

@@ -21,9 +21,9 @@ from adapters.discord.common import (
     NO_MENTIONS,
     PLATFORM,
     daily_of,
+    guarded,
     guild_ref,
     locale_of,
-    on_error,
     reply,
 )
 from adapters.discord.render import clip, daily_embed, feedback_embed, reveal_embed
@@ -47,8 +47,7 @@ UNAVAILABLE_CODES = frozenset({10003, 50001, 50013})
 async def _answer(
     interaction: discord.Interaction[Any], post_id: int, choice: str | Sequence[str]
 ) -> None:
-    # discord.py only logs what a DynamicItem callback raises: route it to the one handler.
-    try:
+    async def work(interaction: discord.Interaction[Any]) -> None:
         ref = guild_ref(interaction)
         locale = await locale_of(interaction)
         fb = await daily_of(interaction).answer(ref, post_id, choice, locale)
@@ -57,8 +56,8 @@ async def _answer(
             return
         view = feedback_view(fb, "0", interaction.user.id)
         await reply(interaction, embed=feedback_embed(fb), view=view)
-    except Exception as error:
-        await on_error(interaction, error)
+
+    await guarded(interaction, work)
 
 
 class DailyButton(ui.DynamicItem[ui.Button[Any]], template=BUTTON_TEMPLATE):

@@ -20,8 +20,8 @@ from typing import Any, Self
 import discord
 from discord import ui
 
-from adapters.discord.buttons import ReviewButton, guarded
-from adapters.discord.common import NO_MENTIONS, guild_ref, locale_of, reply
+from adapters.discord.buttons import ReviewButton
+from adapters.discord.common import edit, guarded, guild_ref, locale_of, reply
 from adapters.discord.render import exam_embed, exam_result_embed, say
 from adapters.discord.report import ReportPicker
 from bot.exam import ExamService
@@ -110,9 +110,7 @@ def _result_view(result: ExamResult, owner: int) -> ui.View:
 
 
 async def _show(interaction: discord.Interaction[Any], view: ExamView, selected: str = "") -> None:
-    await interaction.response.edit_message(
-        **exam_message(view, interaction.user.id, selected), allowed_mentions=NO_MENTIONS
-    )
+    await edit(interaction, **exam_message(view, interaction.user.id, selected))
 
 
 async def send_exam(interaction: discord.Interaction[Any], size: int) -> None:

@@ -29,11 +29,13 @@ __all__ = [
 
 MAX_CUSTOM_ID = 100
 _SCOPE = r"(?P<scope>\d(?:\.\d)?)"
-_FIELDS = _SCOPE + r":(?P<qid>[^:]+):(?P<token>[^:]+):(?P<letters>[A-Z]+|-):(?P<owner>[0-9a-z]+)"
+# Bounded, so that no custom_id Discord could deliver makes a key too long to rebuild.
+_OWNER = r"(?P<owner>[0-9a-z]{1,13})"
+_FIELDS = _SCOPE + r":(?P<qid>[^:]{1,60}):(?P<token>[^:]{1,40}):(?P<letters>[A-Z]{1,8}|-):" + _OWNER
 ANSWER_TEMPLATE = re.compile("sb:a:" + _FIELDS)
 PICK_TEMPLATE = re.compile("sb:p:" + _FIELDS)
-NEXT_TEMPLATE = re.compile("sb:n:" + _SCOPE + r":(?P<owner>[0-9a-z]+)")
-REVIEW_TEMPLATE = re.compile(r"sb:rv:(?P<owner>[0-9a-z]+)")
+NEXT_TEMPLATE = re.compile("sb:n:" + _SCOPE + ":" + _OWNER)
+REVIEW_TEMPLATE = re.compile("sb:rv:" + _OWNER)
 _DIGITS = string.digits + string.ascii_lowercase
 
 

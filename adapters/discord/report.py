@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.common import guild_ref, locale_of, on_error, reply, service_of
+from adapters.discord.common import guarded, guild_ref, locale_of, on_error, reply, service_of
 from adapters.discord.render import clip, say
 from bot.i18n import t
 from bot.present import report_thanks
@@ -51,17 +51,18 @@ class ReportModal(ui.Modal):
         self.add_item(ui.Label(text=t(locale, "report.text"), component=self.details))
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            ref = guild_ref(interaction)
-            locale = await locale_of(interaction)
-            reason = self.reason.values[0] if self.reason.values else ""
-            await service_of(interaction).report(ref, self.question_id, reason, self.details.value)
-            await reply(interaction, say(locale, report_thanks(self.question_id)))
-        except Exception as error:
-            await on_error(interaction, error)
+        await guarded(interaction, self._save, update=False)
+
+    async def _save(self, interaction: discord.Interaction[Any]) -> None:
+        ref = guild_ref(interaction)
+        locale = await locale_of(interaction)
+        reason = self.reason.values[0] if self.reason.values else ""
+        await service_of(interaction).report(ref, self.question_id, reason, self.details.value)
+        await reply(interaction, say(locale, report_thanks(self.question_id)))
 
 
 async def _open_form(interaction: discord.Interaction[Any], question_id: str) -> None:
+    # No deferral here: a form can only be the first answer to a click.
     guild_ref(interaction)  # reports are per server, like answers
     service_of(interaction).question(question_id)  # an unknown question: one line, no form
     locale = await locale_of(interaction)

@@ -43,7 +43,7 @@ def _scope(service: StudyService, code: str) -> Scope:
     try:
         return service.parse_scope(code)
     except InvalidAnswer:  # a domain or task this bank does not have: a stale or forged button
-        raise StudyBotError("slack.stale_button") from None
+        raise StudyBotError("error.stale_button") from None
 
 
 def _feedback(fb: Feedback, scope: Scope) -> Reply:
@@ -108,7 +108,7 @@ def _unknown_action(service: StudyService) -> Callable[..., Awaitable[None]]:
         async with errors_to_member(context, body, service.events):
             log.warning("no listener for action %r", str((action or {}).get("action_id"))[:60])
             await member_session(service, client, context)
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
 
     return listener
 

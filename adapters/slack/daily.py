@@ -85,7 +85,7 @@ def decode_value(value: object) -> tuple[int, str]:
     """The post id and letter ("" for Submit) of a daily button; a forged value is refused."""
     found = VALUE.match(value) if isinstance(value, str) else None
     if found is None:
-        raise StudyBotError("slack.stale_button")
+        raise StudyBotError("error.stale_button")
     return int(found.group(1)), found.group(2)
 
 

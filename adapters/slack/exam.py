@@ -63,7 +63,7 @@ def _reply(view: ExamView, replace: bool) -> Reply:
 def _value(action: dict[str, Any]) -> tuple[int, str, str]:
     found = VALUE.match(str(action.get("value") or ""))
     if found is None:
-        raise StudyBotError("slack.stale_button")
+        raise StudyBotError("error.stale_button")
     return int(found.group(1)), found.group(2), found.group(3) or ""
 
 
@@ -110,7 +110,7 @@ def register_exam(app: AsyncApp, services: Services) -> None:
         m = await member(click)
         found = FINISH.match(str(click.action.get("value") or ""))
         if found is None:
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
         view = await exams.finish(m.ref, int(found.group(1)), m.locale, found.group(2) == "1")
         return _reply(view, True)
 
@@ -118,7 +118,7 @@ def register_exam(app: AsyncApp, services: Services) -> None:
         m = await member(click)
         value = str(click.action.get("value") or "")
         if not value.isdigit():
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
         view = await exams.current(m.ref, m.locale)
         return _reply(view or await exams.result(m.ref, int(value), m.locale), True)
 

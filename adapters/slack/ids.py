@@ -42,7 +42,7 @@ SCOPE = re.compile(r"^(?:[1-9](?:\.[1-9])?)?$")
 def parse_scope(raw: str) -> str:
     """What the learner practises ("" any, "2" a domain, "2.3" a task); else a forged value."""
     if not SCOPE.match(raw):
-        raise StudyBotError("slack.stale_button")
+        raise StudyBotError("error.stale_button")
     return raw
 
 
@@ -62,12 +62,12 @@ class Pick:
     def decode(cls, value: object) -> Pick:
         parts = value.split(SEP) if isinstance(value, str) else []
         if len(parts) != 4:
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
         question_id, token, letter, scope = parts
         if not (QUESTION_ID.match(question_id) and TOKEN.match(token)):
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
         if letter and not re.fullmatch(r"[A-Z]", letter):
-            raise StudyBotError("slack.stale_button")
+            raise StudyBotError("error.stale_button")
         return cls(question_id, token, letter, parse_scope(scope))
 
 

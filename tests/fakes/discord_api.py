@@ -7,8 +7,10 @@ messages), records every request, and builds INTERACTION_CREATE payloads the way
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +24,7 @@ __all__ = [
     "CHANNEL_ID",
     "GUILD_ID",
     "FakeDiscord",
+    "Fault",
     "Request",
     "buttons",
     "feed",
@@ -44,10 +47,26 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+@dataclass
+class Fault:
+    """What the fake does instead of answering a matching REST request, `times` times: wait
+    `delay` seconds (a slow or hanging Discord), then answer `status` with `body` (None: answer
+    normally after the delay)."""
+
+    match: Callable[[Request], bool]
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    times: int = 1
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # discord.py decodes only when Content-Type is exactly application/json (no charset).
     return web.Response(
-        status=status, body=json.dumps(data), headers={"Content-Type": "application/json"}
+        status=status,
+        body=json.dumps(data),
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
 
 
@@ -97,6 +116,16 @@ class FakeDiscord:
         self._seen = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Faults: injected REST failures, and Discord's rules a slow bot breaks.
+        self.faults: list[Fault] = []
+        self.answer_within: float | None = None  # Discord: 3 s to answer an interaction
+        self.created: dict[str, float] = {}  # interaction id -> when Discord sent it
+        self.acknowledged: set[str] = set()  # interactions with a callback: one is allowed
+        # Gateway: how often the bot must beat, whether beats are acknowledged, sessions seen.
+        self.heartbeat_interval = 45000
+        self.ack_heartbeats = True
+        self.sessions: list[str] = []  # "identify" or "resume", in order
+        self.session_changed = asyncio.Event()
 
     # -- server -------------------------------------------------------------------------------
 
@@ -140,7 +169,35 @@ class FakeDiscord:
             self._changed.notify_all()
         if auth.removeprefix("Bot ") in self.bad_tokens:
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        fault = next((f for f in self.faults if f.times > 0 and f.match(record)), None)
+        if fault is not None:
+            fault.times -= 1
+            await asyncio.sleep(fault.delay)
+            if fault.status is not None:
+                return _json(fault.body, fault.status, fault.headers)
+        if self._too_late(record):
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        if self._answered_twice(record):
+            return _json(
+                {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
+            )
         return _json(*self._answer(record))
+
+    def _answered_twice(self, r: Request) -> bool:
+        parts = r.path.strip("/").split("/")
+        if parts[0] != "interactions" or parts[-1] != "callback":
+            return False
+        if parts[1] in self.acknowledged:
+            return True
+        self.acknowledged.add(parts[1])
+        return False
+
+    def _too_late(self, r: Request) -> bool:
+        """Whether this is the first answer to an interaction, sent after Discord's window."""
+        parts = r.path.strip("/").split("/")
+        if self.answer_within is None or parts[0] != "interactions":
+            return False
+        return time.monotonic() - self.created.get(parts[1], time.monotonic()) > self.answer_within
 
     def _answer(self, r: Request) -> tuple[Any, int]:
         parts = r.path.strip("/").split("/")
@@ -321,6 +378,7 @@ class FakeDiscord:
         if message is not None:
             payload["message"] = message
         self.interactions[payload["id"]] = payload
+        self.created[payload["id"]] = time.monotonic()
         return payload
 
     def slash(
@@ -398,26 +456,61 @@ class FakeDiscord:
             self._sockets.discard(ws)
 
     async def _session(self, ws: web.WebSocketResponse) -> web.WebSocketResponse:
-        await ws.send_str(
-            json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
-        )
+        hello = {"heartbeat_interval": self.heartbeat_interval}
+        await ws.send_str(json.dumps({"op": 10, "d": hello, "s": None, "t": None}))
+        kind = await self._hello(ws)
+        if kind is None:
+            return ws
+        self.sessions.append(kind)
+        self.session_changed.set()
+        sequence = 1
+        if kind == "identify":
+            await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "READY", "d": self._ready()}))
+        else:
+            await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "RESUMED", "d": {}}))
+        beats = asyncio.create_task(self._heartbeats(ws))
+        try:
+            while True:
+                event = await self._next_event(beats)
+                if event is None:  # the bot hung up
+                    return ws
+                if isinstance(event, int):  # a close code
+                    await ws.close(code=event)
+                    return ws
+                sequence += 1
+                await ws.send_str(json.dumps({"op": 0, "s": sequence, **event}))
+        finally:
+            beats.cancel()
+
+    async def _hello(self, ws: web.WebSocketResponse) -> str | None:
+        """Wait for IDENTIFY (op 2) or RESUME (op 6)."""
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
-                break
+                return None
             frame = json.loads(msg.data)
             if frame["op"] == 2:
                 self.identify = frame["d"]
                 self.identified.set()
-                break
-        await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "READY", "d": self._ready()}))
-        sequence = 1
-        while True:
-            event = await self.gateway_events.get()
-            if isinstance(event, int):  # a close code
-                await ws.close(code=event)
-                return ws
-            sequence += 1
-            await ws.send_str(json.dumps({"op": 0, "s": sequence, **event}))
+                return "identify"
+            if frame["op"] == 6:
+                return "resume"
+        return None
+
+    async def _heartbeats(self, ws: web.WebSocketResponse) -> None:
+        async for msg in ws:
+            beat = msg.type is WSMsgType.TEXT and json.loads(msg.data)["op"] == 1
+            if beat and self.ack_heartbeats:
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+
+    async def _next_event(self, beats: asyncio.Task[None]) -> dict[str, Any] | int | None:
+        getting = asyncio.ensure_future(self.gateway_events.get())
+        await asyncio.wait({getting, beats}, return_when=asyncio.FIRST_COMPLETED)
+        if getting.done():
+            return getting.result()
+        getting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await getting
+        return None
 
     def _ready(self) -> dict[str, Any]:
         return {
