@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find bot adapters scheduler studybot content -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
 
-.PHONY: run test lint bench check-python clean
+.PHONY: run test lint bench schema check-python clean
 
 run: $(VENV)/.installed
 	$(BIN)/studybot console
@@ -16,6 +16,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/studybot content check
 	$(BIN)/pytest
+
+# After editing content/services.yaml or the loader's rules: the editor schemas follow.
+schema: $(VENV)/.installed
+	$(BIN)/studybot content schema --content-dir content
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py

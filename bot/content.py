@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ContentError
+from bot.typography import french_spacing
 
 __all__ = [
     "LOCALES",
@@ -21,6 +22,7 @@ __all__ = [
     "Lesson",
     "Option",
     "Question",
+    "Service",
     "Task",
     "Text",
     "default_content_dir",
@@ -38,6 +40,22 @@ LESSON_ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 REFERENCE = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/\S*$")
 CHOOSE_EN = {"TWO": 2, "THREE": 3}
 CHOOSE_FR = {2: "(Choisissez DEUX réponses.)", 3: "(Choisissez TROIS réponses.)"}
+SCOPES = ("guide", "guide-1.1", "outside")
+QUESTION_FIELDS = (
+    "id",
+    "type",
+    "difficulty",
+    "services",
+    "answer",
+    "stem",
+    "options",
+    "references",
+    "guide",
+)
+LESSON_FIELDS = ("id", "task", "order", "title", "body", "references")
+# A content file is a few hundred kilobytes; anything far larger is a mistake or an attack.
+MAX_FILE_BYTES = 2_000_000
+CLIP = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +66,7 @@ class Text:
     fr: str
 
     def get(self, locale: str) -> str:
-        return self.fr if locale == "fr" else self.en
+        return french_spacing(self.fr) if locale == "fr" else self.en
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +125,17 @@ class Lesson:
     references: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One entry of the tag vocabulary (content/services.yaml)."""
+
+    name: str
+    aws: str
+    scope: str
+    part_of: str | None = None
+    left_out: str | None = None
+
+
 @dataclass(frozen=True)
 class Content:
     """All content, indexed for the service's look-ups."""
@@ -115,6 +144,7 @@ class Content:
     questions: Mapping[str, Question]
     lessons: tuple[Lesson, ...]
     guide: str
+    services: tuple[Service, ...] = ()
     _by_domain: dict[int, tuple[str, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -171,20 +201,67 @@ class _Problems:
     def add(self, file: str, node: Any, item: str, fld: str, problem: str) -> None:
         line = getattr(node, "line", 0)
         where = f"{file}:{line}" if line else file
-        self.lines.append(f"{where}: {item}: {fld}: {problem}")
+        self.lines.append(f"{where}: {item[:CLIP]}: {fld[:CLIP]}: {problem}")
+
+
+def _clip(value: object) -> str:
+    """A value quoted in a one-line error, cut short: a hostile file must not flood the log."""
+    text = repr(value)
+    return text if len(text) <= CLIP else text[: CLIP - 1] + "…"
+
+
+MAX_DEPTH = 32
+
+
+def _refuse_structure(text: str) -> str | None:
+    """Why the YAML cannot be content (anchors, aliases, absurd nesting), before it is built.
+
+    Aliases are refused outright: no content file needs them, and they are how a small file asks
+    for an exponential amount of work (the "billion laughs").
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeBase):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return f"line {line}: anchors and aliases (& and *) are not allowed"
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"line {line}: nested deeper than {MAX_DEPTH} levels"
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
 
 
 def _read_yaml(path: Path, root: Path, problems: _Problems) -> Any:
     name = str(path.relative_to(root))
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.lines.append(
+                f"{name}: -: file: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
+            )
+            return None
+        text = path.read_bytes().decode("utf-8")
+        refused = _refuse_structure(text)
+        if refused:
+            problems.lines.append(f"{name}: -: yaml: {refused}")
+            return None
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         line = f":{mark.line + 1}" if mark else ""
         problems.lines.append(f"{name}{line}: -: yaml: {e.problem or e}")
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as e:
-        problems.lines.append(f"{name}: -: yaml: {e}")
-    return None
+        return None
+    except UnicodeDecodeError as e:
+        problems.lines.append(f"{name}: -: file: not UTF-8 (byte {e.start})")
+        return None
+    except (yaml.YAMLError, OSError) as e:
+        problems.lines.append(f"{name}: -: yaml: {_clip(str(e))}")
+        return None
+    if data is None:
+        problems.lines.append(f"{name}: -: file: empty (no content, only comments or blanks)")
+    return data
 
 
 def _text(
@@ -206,7 +283,9 @@ def _references(raw: Any, file: str, item: str, node: Any, problems: _Problems) 
         problems.add(file, node, item, "references", "needs at least one AWS documentation URL")
     for ref in refs:
         if not isinstance(ref, str) or not REFERENCE.match(ref):
-            problems.add(file, node, item, "references", f"not an AWS documentation URL: {ref!r}")
+            problems.add(
+                file, node, item, "references", f"not an AWS documentation URL: {_clip(ref)}"
+            )
     return tuple(str(r) for r in refs)
 
 
@@ -240,6 +319,46 @@ def _load_domains(root: Path, problems: _Problems) -> tuple[tuple[Domain, ...], 
     if sum(d.weight for d in domains) != 100:
         problems.add(file, raw, "-", "weight", "domain weights must add up to 100")
     return domains, str(raw.get("guide", ""))
+
+
+def _service(raw: Any, file: str, problems: _Problems) -> Service | None:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
+        problems.add(file, raw, "-", "services", "each service needs a name")
+        return None
+    name = raw["name"]
+    if raw.get("scope") not in SCOPES:
+        problems.add(file, raw, name, "scope", f"must be one of {', '.join(SCOPES)}")
+    if not isinstance(raw.get("aws"), str):
+        problems.add(file, raw, name, "aws", "needs the service's current AWS name")
+    return Service(
+        name=name,
+        aws=str(raw.get("aws")),
+        scope=str(raw.get("scope")),
+        part_of=raw.get("part_of"),
+        left_out=raw.get("left_out"),
+    )
+
+
+def _load_services(root: Path, problems: _Problems) -> tuple[tuple[Service, ...], dict[str, str]]:
+    """The vocabulary, and every accepted spelling mapped to its tag (aliases included)."""
+    file = "services.yaml"
+    raw = _read_yaml(root / file, root, problems) if (root / file).is_file() else None
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("services"), list):
+        problems.add(file, raw, "-", "services", "missing list of services (the tag vocabulary)")
+        return (), {}
+    services: list[Service] = []
+    tags: dict[str, str] = {}
+    for item in raw["services"]:
+        service = _service(item, file, problems)
+        if service is None:
+            continue
+        services.append(service)
+        tags.update({str(alias): service.name for alias in item.get("aliases") or []})
+    tags.update({s.name: s.name for s in services})
+    for s in services:
+        if s.part_of is not None and s.part_of not in tags:
+            problems.add(file, None, s.name, "part_of", f"unknown service {_clip(s.part_of)}")
+    return tuple(services), tags
 
 
 def _stem_choose(stem_en: str) -> int:
@@ -279,7 +398,35 @@ def _check_answer(q: Question, file: str, node: Any, problems: _Problems) -> Non
         problems.add(file, node, q.id, "options", "multiple needs at least 5 options")
 
 
-def _question(raw: Any, task: Task, guide: str, file: str, problems: _Problems) -> Question | None:
+def _check_fields(
+    raw: Mapping[str, Any], known: tuple[str, ...], file: str, item: str, problems: _Problems
+) -> None:
+    for key in raw:
+        if key not in known:
+            problems.add(file, raw, item, _clip(key), "unknown field (a typo?)")
+
+
+def _check_tags(
+    services: list[Any],
+    tags: Mapping[str, str],
+    file: str,
+    node: Any,
+    qid: str,
+    problems: _Problems,
+) -> None:
+    for tag in services:
+        name = tags.get(str(tag))
+        if name is None:
+            problems.add(
+                file, node, qid, "services", f"unknown service {_clip(tag)} (see services.yaml)"
+            )
+        elif name != tag:
+            problems.add(file, node, qid, "services", f"write {name!r}, not {_clip(tag)}")
+
+
+def _question(
+    raw: Any, task: Task, guide: str, file: str, tags: Mapping[str, str], problems: _Problems
+) -> Question | None:
     if not isinstance(raw, Mapping):
         problems.add(file, None, "-", "questions", "each question must be a mapping")
         return None
@@ -291,6 +438,7 @@ def _question(raw: Any, task: Task, guide: str, file: str, problems: _Problems) 
         problems.add(file, raw, qid, "id", f"longer than {MAX_ID} characters")
     elif m.group(1) != task.id:
         problems.add(file, raw, qid, "id", f"prefix must be d{task.id}- in this file")
+    _check_fields(raw, QUESTION_FIELDS, file, qid, problems)
     qtype = raw.get("type")
     if qtype not in ("single", "multiple"):
         problems.add(file, raw, qid, "type", "must be single or multiple")
@@ -300,6 +448,7 @@ def _question(raw: Any, task: Task, guide: str, file: str, problems: _Problems) 
     if not isinstance(services, list) or not services:
         problems.add(file, raw, qid, "services", "needs a non-empty list of service names")
         services = []
+    _check_tags(services, tags, file, raw, qid, problems)
     answer = raw.get("answer")
     answers = [answer] if isinstance(answer, str) else answer
     if not isinstance(answers, list) or not answers:
@@ -342,7 +491,9 @@ def _question(raw: Any, task: Task, guide: str, file: str, problems: _Problems) 
     return q
 
 
-def _load_questions(root: Path, tasks: dict[str, Task], problems: _Problems) -> dict[str, Question]:
+def _load_questions(
+    root: Path, tasks: dict[str, Task], tags: Mapping[str, str], problems: _Problems
+) -> dict[str, Question]:
     questions: dict[str, Question] = {}
     for path in sorted((root / "questions").glob("*.yaml")):
         file = str(path.relative_to(root))
@@ -356,7 +507,7 @@ def _load_questions(root: Path, tasks: dict[str, Task], problems: _Problems) -> 
             )
             continue
         for item in raw["questions"]:
-            q = _question(item, task, str(raw.get("guide", "")), file, problems)
+            q = _question(item, task, str(raw.get("guide", "")), file, tags, problems)
             if q is None:
                 continue
             if q.id in questions:
@@ -376,9 +527,10 @@ def _lesson(raw: Any, tasks: dict[str, Task], file: str, problems: _Problems) ->
         problems.add(
             file, raw, lid or "-", "id", "must be lowercase letters, digits, dots and dashes"
         )
+    _check_fields(raw, LESSON_FIELDS, file, lid or "-", problems)
     task = raw.get("task")
     if task is not None and str(task) not in tasks:
-        problems.add(file, raw, lid, "task", f"unknown task {task!r}")
+        problems.add(file, raw, lid, "task", f"unknown task {_clip(task)}")
     order = raw.get("order", 1000)
     if not isinstance(order, int):
         problems.add(file, raw, lid, "order", "must be an integer")
@@ -419,11 +571,14 @@ def load_content(root: Path | None = None) -> Content:
         raise ContentError([f"{root}: -: domains.yaml: not found (is this a content directory?)"])
     domains, guide = _load_domains(root, problems)
     tasks = {t.id: t for d in domains for t in d.tasks}
-    questions = _load_questions(root, tasks, problems)
+    services, tags = _load_services(root, problems)
+    questions = _load_questions(root, tasks, tags, problems)
     lessons = _load_lessons(root, tasks, problems)
     if not questions and not problems.lines:
         problems.lines.append(f"{root}: -: questions: no questions found")
     if problems.lines:
         raise ContentError(problems.lines)
     log.info("content loaded: %d questions, %d lessons", len(questions), len(lessons))
-    return Content(domains=domains, questions=questions, lessons=lessons, guide=guide)
+    return Content(
+        domains=domains, questions=questions, lessons=lessons, guide=guide, services=services
+    )

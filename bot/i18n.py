@@ -11,6 +11,8 @@ import string
 from collections.abc import Mapping
 from datetime import date
 
+from bot.typography import french_spacing
+
 __all__ = [
     "CATALOGS",
     "COMMANDS",
@@ -577,7 +579,8 @@ def t(locale: str, key: str, **params: object) -> str:
     """
     catalog = CATALOGS.get(locale, EN)
     text = catalog[plural_key(catalog, locale, key, params.get("count"))]
-    return text.format(**{"cmd": COMMANDS, **params})
+    filled = text.format(**{"cmd": COMMANDS, **params})
+    return french_spacing(filled) if locale == "fr" else filled
 
 
 def placeholders(text: str) -> set[str]:
@@ -588,7 +591,7 @@ def placeholders(text: str) -> set[str]:
 def pct(locale: str, fraction: float) -> str:
     """A percentage written the way each language writes it: 75% / 75 %."""
     value = round(fraction * 100)
-    return f"{value} %" if locale == "fr" else f"{value}%"
+    return f"{value}\u202f%" if locale == "fr" else f"{value}%"
 
 
 def format_duration(seconds: int) -> str:

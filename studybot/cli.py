@@ -81,6 +81,16 @@ def _cmd_content_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_content_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content_schema import write_schemas
+
+    content = _load(settings)
+    out = Path(args.out or Path(settings.content_dir or "content") / "schema")
+    for path in write_schemas(content, out):
+        print(f"wrote {path}")
+    return 0
+
+
 def _cmd_content_reports(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reports import summarize
     from bot.store import open_store
@@ -248,6 +258,12 @@ def _parser() -> argparse.ArgumentParser:
     csub.add_parser("check", parents=[common], help="validate content; exit 1 listing each problem")
     stats = csub.add_parser("stats", parents=[common], help="count questions and lessons")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    schema = csub.add_parser(
+        "schema", parents=[common], help="write the JSON Schemas of question and lesson files"
+    )
+    schema.add_argument(
+        "--out", help="directory (default: <content dir>/schema, or content/schema)"
+    )
     reports = csub.add_parser(
         "reports", parents=[common], help="learners' reports on questions, by question"
     )
@@ -300,6 +316,7 @@ def _parser() -> argparse.ArgumentParser:
 _COMMANDS = {
     ("content", "check"): _cmd_content_check,
     ("content", "stats"): _cmd_content_stats,
+    ("content", "schema"): _cmd_content_schema,
     ("content", "reports"): _cmd_content_reports,
     ("config", "check"): _cmd_config_check,
     ("db", "backup"): _cmd_db_backup,

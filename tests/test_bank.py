@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 from bot.content import Content, default_content_dir, load_content
+from bot.content_schema import lesson_file_schema, question_file_schema, write_schemas
 
 WEIGHTS = {1: 34, 2: 26, 3: 22, 4: 18}
 
@@ -127,3 +130,39 @@ def test_content_dir_is_the_installed_package() -> None:
     # `pip install .` (not only editable) must carry the content: it sits beside the package.
     assert (default_content_dir() / "domains.yaml").is_file()
     assert Path(default_content_dir()).name in ("content", "studybot_content")
+
+
+def test_the_editor_schemas_are_generated_from_the_loader(bank: Content, tmp_path: Path) -> None:
+    # `make schema` writes them; a rule changed in the loader without it fails here.
+    for path in write_schemas(bank, tmp_path):
+        shipped = default_content_dir() / "schema" / path.name
+        assert json.loads(shipped.read_text()) == json.loads(path.read_text()), path.name
+
+
+def test_every_shipped_file_passes_its_editor_schema(bank: Content) -> None:
+    root = default_content_dir()
+    for kind, schema in (
+        ("questions", question_file_schema(bank)),
+        ("lessons", lesson_file_schema(bank)),
+    ):
+        validator = jsonschema.Draft202012Validator(schema)
+        for path in sorted((root / kind).glob("*.yaml")):
+            assert path.read_text().startswith(
+                f"# yaml-language-server: $schema=../schema/{kind}.schema.json\n"
+            ), path.name
+            errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))]
+            assert errors == [], (path.name, errors[:3])
+
+
+def test_the_schema_refuses_what_the_loader_refuses(bank: Content) -> None:
+    validator = jsonschema.Draft202012Validator(question_file_schema(bank))
+    good = yaml.safe_load((default_content_dir() / "questions" / "1.1.yaml").read_text())
+    for change in (
+        {"services": ["Amazon S3"]},
+        {"difficulty": "trivial"},
+        {"id": "q-1"},
+        {"references": ["https://example.com/x"]},
+        {"answers": "A"},
+    ):
+        broken = {**good, "questions": [{**good["questions"][0], **change}]}
+        assert not validator.is_valid(broken), change

@@ -54,20 +54,20 @@ def test_french_everywhere_and_hints_never_tracebacks(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "Domaine 1 · Ingestion et transformation des données" in text
-    assert "Commande inconnue : /bogus" in text
+    assert "Commande inconnue\u202f: /bogus" in text
     assert "Aucune leçon ne correspond à quantum" in text
     assert "Le domaine doit être 1, 2, 3 ou 4." in text
     assert "La période doit être week ou all." in text
     assert "/progress    vos scores par domaine" in text
-    assert text.rstrip().endswith("À bientôt ! Votre progression est enregistrée.")
+    assert text.rstrip().endswith("À bientôt\u202f! Votre progression est enregistrée.")
     assert "Progression de" not in text  # nothing after /quit
     assert "Traceback" not in text + out.stderr
 
 
 def test_switching_language_redisplays_the_waiting_question(tmp_path: Path) -> None:
     out = console(tmp_path / "l.db", "/quiz 1\n/lang fr\n/lang de\n")
-    assert "Langue : français." in out.stdout and "Domaine 1" in out.stdout
-    assert "Syntaxe : /lang en ou /lang fr" in out.stdout
+    assert "Langue\u202f: français." in out.stdout and "Domaine 1" in out.stdout
+    assert "Syntaxe\u202f: /lang en ou /lang fr" in out.stdout
 
 
 def test_database_path_from_environment(tmp_path: Path) -> None:

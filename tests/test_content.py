@@ -160,6 +160,9 @@ def test_stats_json_is_one_object(content_dir: Path) -> None:
     assert stats["multiple_response"] == 1
     assert sum(stats["correct_positions"].values()) == 7
     assert stats["locales"] == ["en", "fr"]
+    assert stats["services_covered"] == ["S3"]
+    assert stats["services_missing"] == ["Glue"]
+    assert stats["left_out"] == {"Shield": "No data pipeline decision."}
 
 
 def test_question_ids_fit_in_button_ids(content_dir: Path) -> None:
@@ -184,3 +187,52 @@ def test_a_broken_domains_file_gets_a_line_not_a_traceback(
     edit(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert any(expected in p for p in problems(content_dir))
+
+
+def test_a_service_tag_must_be_in_the_vocabulary(content_dir: Path) -> None:
+    edit_question(content_dir, "1.1", 0, {"services": ["Amazon S3", "Glu"]})
+    found = problems(content_dir)
+    assert any("d1.1-sample-1: services: write 'S3', not 'Amazon S3'" in p for p in found)
+    assert any("d1.1-sample-1: services: unknown service 'Glu'" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "questions/1.1.yaml: -: file: empty"),
+        ("# only a comment\n", "questions/1.1.yaml: -: file: empty"),
+        ("a: &x [1]\nb: *x\n", "questions/1.1.yaml: -: yaml: line 1: anchors and aliases"),
+        ("x: " + "[" * 40 + "]" * 40 + "\n", "nested deeper than 32 levels"),
+        (b"task: \xff\n", "questions/1.1.yaml: -: file: not UTF-8 (byte 6)"),
+    ],
+)
+def test_a_hostile_or_empty_file_gets_one_line(
+    content_dir: Path, text: str | bytes, expected: str
+) -> None:
+    path = content_dir / "questions" / "1.1.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    found = problems(content_dir)
+    assert any(expected in p for p in found), found
+
+
+def test_billion_laughs_is_refused_before_it_is_built(content_dir: Path) -> None:
+    # Nine levels of ten aliases would be 10**9 strings once expanded.
+    lines = ['a0: &a0 "lol"']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    (content_dir / "lessons" / "lessons.yaml").write_text("\n".join(lines) + "\n")
+    assert any("anchors and aliases" in p for p in problems(content_dir))
+
+
+def test_an_oversized_file_is_refused_by_its_size(content_dir: Path) -> None:
+    path = content_dir / "lessons" / "big.yaml"
+    path.write_text("lessons:\n" + "# padding\n" * 250_000)
+    assert any(
+        p.startswith("lessons/big.yaml: -: file: 2,500,009 bytes, over the 2,000,000-byte limit")
+        for p in problems(content_dir)
+    )
+
+
+def test_values_quoted_in_errors_are_clipped(content_dir: Path) -> None:
+    edit_question(content_dir, "1.1", 0, {"references": ["x" * 10_000], "id": "y" * 10_000})
+    found = problems(content_dir)
+    assert found and all(len(p) < 300 for p in found), max(map(len, found))

@@ -78,7 +78,7 @@ async def test_daily_on_refuses_a_bad_time(
     body = await feed(discord_bot, fake, admin(fake, "daily-on", options, locale="fr"))
 
     assert body["data"]["content"] == (
-        "25h n'est pas une heure : utilisez HH:MM, par exemple 09:00."
+        "25h n'est pas une heure\u202f: utilisez HH:MM, par exemple 09:00."
     )
     assert await service.daily_channels("discord", str(GUILD_ID)) == []
 

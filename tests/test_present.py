@@ -87,13 +87,13 @@ def test_no_weakest_domain_until_two_domains_can_be_compared() -> None:
 def test_streak_and_answers_take_their_plural_forms() -> None:
     summary = progress_parts(report(domains((1, 1), (0, 0), (0, 0), (0, 0)), streak=1)).summary
     assert text_say("en", summary[-1]) == "Daily streak: 1 day."
-    assert text_say("fr", summary[-1]) == "Série quotidienne : 1 jour."
+    assert text_say("fr", summary[-1]) == "Série quotidienne\u202f: 1 jour."
     scores = domains((1, 1), (2, 1), (0, 0), (0, 0))
     rows = progress_parts(report(scores)).domains
     assert text_say("en", rows[0].stats) == "1 answer · 100% right"
     assert text_say("en", rows[2].stats) == "no answers yet"
     french = progress_parts(report(scores, locale="fr")).domains
-    assert text_say("fr", french[1].stats) == "2 réponses · 50 % de bonnes"
+    assert text_say("fr", french[1].stats) == "2 réponses · 50\u202f% de bonnes"
 
 
 def board(rows: tuple[LeaderRow, ...], caller: LeaderRow | None, locale: str = "en") -> Leaderboard:
@@ -106,7 +106,7 @@ def test_leaderboard_rows_the_callers_own_row_and_the_empty_board() -> None:
     parts = leaderboard_parts(board((zed, ana), ana, "fr"))
     assert [r.is_caller for r in parts.rows] == [False, True] and parts.empty is None
     assert text_say("fr", parts.rows[0].line) == "1. *Zed* @everyone — 1 bonne réponse sur 1"
-    assert text_say("fr", parts.you) == "Vous : rang 2 — 0 bonne réponse sur 1"
+    assert text_say("fr", parts.you) == "Vous\u202f: rang 2 — 0 bonne réponse sur 1"
     assert text_say("fr", parts.title) == "Classement — D2 Data Store Management, cette semaine"
     empty = leaderboard_parts(board((), None))
     assert empty.rows == () and empty.empty is not None
@@ -129,7 +129,7 @@ def test_each_face_escapes_what_a_member_typed_and_nothing_twice() -> None:
 def test_commands_in_hints_are_named_as_each_face_shows_them() -> None:
     hint = lesson_hint(LessonView("task-2.3", "fr", "Cycle de vie", "…", "2.3", 2, ()))
     assert hint is not None
-    assert text_say("fr", hint) == "Entraînez-vous sur cette tâche : /quiz 2.3"
+    assert text_say("fr", hint) == "Entraînez-vous sur cette tâche\u202f: /quiz 2.3"
     assert discord_say("fr", Line("lesson.list_hint")) == "Ouvrez-en une avec /leçon <id ou mots>."
     assert lesson_hint(LessonView("intro-exam", "en", "The exam", "…", None, None, ())) is None
 
@@ -167,4 +167,4 @@ def test_a_reveal_with_no_answers_divides_nothing_and_says_so() -> None:
     assert [r.fraction for r in parts.rows] == [0.0, 0.0]
     assert text_say("fr", parts.total) == "Aucun membre n'a répondu."
     assert text_say("fr", parts.title) == "Réponse à la question du 1er mars 2026"
-    assert text_say("fr", parts.rows[0].count) == "A : 0 (0 %)"
+    assert text_say("fr", parts.rows[0].count) == "A\u202f: 0 (0\u202f%)"

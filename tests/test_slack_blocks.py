@@ -28,7 +28,7 @@ def test_escape_and_catalog_texts_never_let_markup_through() -> None:
         "Learn more: <https://docs.aws.amazon.com/x?a=1&amp;b=2>"
     )
     shown = tmd("fr", "progress.readiness", score=Raw("*800*"), pass_mark=720, chance="58 %")
-    assert shown.startswith("Score d'examen attendu : *800* / 1000")
+    assert shown.startswith("Score d'examen attendu\u202f: *800* / 1000")
 
 
 def test_content_markdown_becomes_slack_mrkdwn() -> None:

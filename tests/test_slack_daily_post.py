@@ -261,7 +261,9 @@ async def test_buttons_work_after_a_restart(
         reply = await click(
             after.bot, f"sb.daily.{wrong}", value, user="U0BOB", channel=channel.channel
         )
-        assert "Mauvaise réponse" in texts(reply) and f"Bonne réponse : {right}" in texts(reply)
+        assert "Mauvaise réponse" in texts(reply) and f"Bonne réponse\u202f: {right}" in texts(
+            reply
+        )
         again = await click(
             after.bot, f"sb.daily.{wrong}", value, user="U0ANA", channel=channel.channel
         )
