@@ -153,10 +153,9 @@ async def test_health_answers_while_more_clients_hold_connections_than_descripto
                 with contextlib.suppress(OSError, TimeoutError):
                     async with asyncio.timeout(1):
                         held.append((await asyncio.open_connection("127.0.0.1", port))[1])
-            started = time.monotonic()
+            # Within the session's 5 s timeout: a starved event loop would raise here.
             async with http.get(f"http://127.0.0.1:{health}/healthz") as resp:
                 assert resp.status == 200
-            assert time.monotonic() - started < 2
     finally:
         for writer in held:
             writer.close()
