@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -46,6 +47,7 @@ class Settings:
     """Every setting studybot reads; the names are the environment variables' names."""
 
     db_path: str = "./data/studybot.db"
+    database_url: Secret | None = field(default=None, repr=False)
     content_dir: str | None = None
     log_level: str | None = None
     log_format: str = "text"
@@ -55,6 +57,8 @@ class Settings:
     retention: float = 0.9
     discord_token: Secret | None = field(default=None, repr=False)
     discord_guild_id: int | None = None
+    discord_shard_count: int | None = None
+    discord_shard_ids: tuple[int, ...] | None = None
     slack_bot_token: Secret | None = field(default=None, repr=False)
     slack_app_token: Secret | None = field(default=None, repr=False)
     slack_signing_secret: Secret | None = field(default=None, repr=False)
@@ -65,7 +69,10 @@ class Settings:
     def secret_values(self) -> list[str]:
         """The configured tokens themselves, for the log filter that redacts them."""
         found = (getattr(self, name) for name in sorted(SECRETS))
-        return [s.reveal() for s in found if isinstance(s, Secret) and s.reveal()]
+        values = [s.reveal() for s in found if isinstance(s, Secret) and s.reveal()]
+        if self.database_url is not None:  # the password alone may show in a driver's message
+            values += [p for p in [urlsplit(self.database_url.reveal()).password] if p]
+        return values
 
     def summary(self) -> list[str]:
         """One `SETTING=value` line per setting; a token shows only whether it is set."""
@@ -90,6 +97,10 @@ class Settings:
 # attribute -> (environment variable, what it expects)
 SETTINGS: dict[str, tuple[str, str]] = {
     "db_path": ("STUDYBOT_DB", "a path to the SQLite file"),
+    "database_url": (
+        "STUDYBOT_DATABASE_URL",
+        "postgresql://user[:password]@host[:port]/database (unset: the SQLite file)",
+    ),
     "content_dir": ("STUDYBOT_CONTENT_DIR", "a content directory"),
     "log_level": (
         "LOG_LEVEL",
@@ -111,6 +122,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "the bot token from the Discord developer portal (three parts separated by dots)",
     ),
     "discord_guild_id": ("DISCORD_GUILD_ID", "a Discord server id (digits)"),
+    "discord_shard_count": ("DISCORD_SHARD_COUNT", "the number of shards, a whole number from 1"),
+    "discord_shard_ids": (
+        "DISCORD_SHARD_IDS",
+        "the shards this process runs, e.g. 0,1 (each below DISCORD_SHARD_COUNT)",
+    ),
     "slack_bot_token": ("SLACK_BOT_TOKEN", "a bot token starting with xoxb-"),
     "slack_app_token": ("SLACK_APP_TOKEN", "an app-level token starting with xapp-"),
     "slack_signing_secret": ("SLACK_SIGNING_SECRET", "the app's signing secret"),
@@ -118,7 +134,13 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "slack_port": ("SLACK_PORT", "a TCP port (1-65535) for HTTP mode"),
     "slack_host": ("SLACK_HOST", "the address HTTP mode listens on (0.0.0.0: every interface)"),
 }
-SECRETS = {"discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret"}
+SECRETS = {
+    "database_url",
+    "discord_token",
+    "slack_bot_token",
+    "slack_app_token",
+    "slack_signing_secret",
+}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -155,7 +177,41 @@ def _retention(name: str, raw: str) -> float:
     return value
 
 
+def _database_url(raw: str) -> Secret:
+    # Named without the URL itself: it may carry a password.
+    env = SETTINGS["database_url"][0]
+    try:
+        url = urlsplit(raw)
+        port = url.port
+    except ValueError:
+        raise ConfigError(f"{env} has a port that is not a number from 1 to 65535") from None
+    if url.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(f"{env} must start with postgresql:// (found {url.scheme or 'none'}://)")
+    if not url.hostname:
+        raise ConfigError(f"{env} names no host: postgresql://user@host:5432/database")
+    if port == 0:
+        raise ConfigError(f"{env} has a port that is not a number from 1 to 65535")
+    if not url.path.strip("/"):
+        raise ConfigError(f"{env} names no database: postgresql://user@host:5432/database")
+    return Secret(raw)
+
+
+def _shard_ids(name: str, raw: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in raw.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise _invalid(name, raw)
+    return tuple(sorted({int(p) for p in parts}))
+
+
 def _parse(name: str, raw: str) -> Any:
+    if name == "database_url":
+        return _database_url(raw)
+    if name == "discord_shard_ids":
+        return _shard_ids(name, raw)
+    if name == "discord_shard_count" and not (raw.isdigit() and int(raw) >= 1):
+        raise _invalid(name, raw)
+    if name == "discord_shard_count":
+        return int(raw)
     if name in ("health_port", "slack_port"):
         return _port(name, raw)
     if name == "retention":
@@ -273,4 +329,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     raw = _raw_values(os.environ if env is None else env)
     values = {name: _parse(name, value) for name, value in raw.items()}
     known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known})
+    settings = Settings(**{k: v for k, v in values.items() if k in known})
+    _check_shards(settings)
+    return settings
+
+
+def _check_shards(settings: Settings) -> None:
+    ids, count = settings.discord_shard_ids, settings.discord_shard_count
+    if ids is None:
+        return
+    if count is None:
+        raise ConfigError("DISCORD_SHARD_IDS is set without DISCORD_SHARD_COUNT: set both")
+    if max(ids) >= count:
+        raise ConfigError(
+            f"DISCORD_SHARD_IDS={','.join(map(str, ids))} is not valid: each shard id must be "
+            f"below DISCORD_SHARD_COUNT={count}"
+        )

@@ -1,16 +1,14 @@
-"""Persistence for community settings, daily channels, daily posts and streaks (SQLite)."""
+"""Persistence for community settings, daily channels, daily posts and streaks (either database)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any, Protocol
 
-import aiosqlite
-
-from bot.sqlite_writes import writes
+from bot.sql import Sql
 from bot.views import DailyChannel, DailyPost
 
-__all__ = ["DailyStore", "SqliteDailyStore"]
+__all__ = ["DailyStore", "SqlDailyStore"]
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +65,14 @@ class DailyStore(Protocol):
     async def set_streak(self, user_id: int, streak: int, date: str, tz: str) -> None: ...
 
 
-class SqliteDailyStore:
-    """The SQLite implementation; shares the main store's writer and reader connections."""
+class SqlDailyStore:
+    """The implementation for both databases, on the main store's executor."""
 
-    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
-        self.db = db
-        self.reader = reader
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     async def _one(self, sql: str, params: tuple[Any, ...], reader: bool = True) -> Any:
-        rows = await (self.reader if reader else self.db).execute_fetchall(sql, params)
+        rows = await self.sql.rows(sql, params, write=not reader)
         return next(iter(rows), None)
 
     async def community_setting(self, platform: str, community: str, key: str) -> str | None:
@@ -85,23 +82,21 @@ class SqliteDailyStore:
         )
         return None if row is None else str(row[0])
 
-    @writes
     async def set_community_setting(
         self, platform: str, community: str, key: str, value: str | None
     ) -> None:
         if value is None:
-            await self.db.execute(
+            await self.sql.run(
                 "DELETE FROM community_settings WHERE platform = ? AND community = ? AND key = ?",
                 (platform, community, key),
             )
             return
-        await self.db.execute(
+        await self.sql.run(
             "INSERT INTO community_settings (platform, community, key, value) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (platform, community, key) DO UPDATE SET value = excluded.value",
             (platform, community, key, value),
         )
 
-    @writes
     async def upsert_channel(
         self,
         platform: str,
@@ -124,15 +119,13 @@ class SqliteDailyStore:
         )
         return _channel(row)
 
-    @writes
     async def disable(self, platform: str, community: str, channel: str | None) -> int:
         sql = "UPDATE daily_channels SET enabled = 0 WHERE platform = ? AND community = ? AND enabled = 1"
         params: tuple[Any, ...] = (platform, community)
         if channel is not None:
             sql += " AND channel = ?"
             params += (channel,)
-        async with self.db.execute(sql, params) as cur:
-            return cur.rowcount
+        return await self.sql.run(sql, params)
 
     async def channels(
         self, platform: str | None = None, community: str | None = None, enabled_only: bool = False
@@ -144,7 +137,7 @@ class SqliteDailyStore:
                 params.append(value)
         if enabled_only:
             where.append("enabled = 1")
-        rows = await self.reader.execute_fetchall(
+        rows = await self.sql.rows(
             f"SELECT {CHANNEL_COLUMNS} FROM daily_channels WHERE {' AND '.join(where)} ORDER BY id",
             params,
         )
@@ -157,13 +150,12 @@ class SqliteDailyStore:
         return None if row is None else _channel(row)
 
     async def history(self, channel_id: int) -> list[str]:
-        rows = await self.reader.execute_fetchall(
+        rows = await self.sql.rows(
             "SELECT question_id FROM daily_posts WHERE channel_id = ? ORDER BY local_date",
             (channel_id,),
         )
         return [r[0] for r in rows]
 
-    @writes
     async def claim(
         self, channel_id: int, local_date: str, question_id: str, now: str, stale_before: str
     ) -> DailyPost | None:
@@ -198,28 +190,24 @@ class SqliteDailyStore:
         )
         return None if row is None else _post(row)
 
-    @writes
     async def mark_posted(self, post_id: int, message_ref: str, now: str) -> None:
-        await self.db.execute(
+        await self.sql.run(
             "UPDATE daily_posts SET status = 'posted', message_ref = ?, posted_at = ? WHERE id = ?",
             (message_ref, now, post_id),
         )
 
-    @writes
     async def release(self, post_id: int) -> None:
         """Give up a claim that was never posted, so a later attempt can make the post."""
-        await self.db.execute(
+        await self.sql.run(
             "DELETE FROM daily_posts WHERE id = ? AND status = 'claimed'", (post_id,)
         )
 
-    @writes
     async def reset_failures(self, channel_id: int) -> None:
-        await self.db.execute("UPDATE daily_channels SET failures = 0 WHERE id = ?", (channel_id,))
+        await self.sql.run("UPDATE daily_channels SET failures = 0 WHERE id = ?", (channel_id,))
 
-    @writes
     async def mark_failed(self, post_id: int) -> int:
         """Record a failed post; returns the channel's consecutive failures."""
-        await self.db.execute("UPDATE daily_posts SET status = 'failed' WHERE id = ?", (post_id,))
+        await self.sql.run("UPDATE daily_posts SET status = 'failed' WHERE id = ?", (post_id,))
         row = await self._one(
             "UPDATE daily_channels SET failures = failures + 1 WHERE id = "
             "(SELECT channel_id FROM daily_posts WHERE id = ?) RETURNING failures",
@@ -229,29 +217,27 @@ class SqliteDailyStore:
         return int(row[0]) if row else 0
 
     async def unrevealed(self, channel_id: int) -> list[DailyPost]:
-        rows = await self.reader.execute_fetchall(
+        rows = await self.sql.rows(
             f"SELECT {POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND status = 'posted' "
             "AND revealed_at IS NULL ORDER BY local_date",
             (channel_id,),
         )
         return [_post(r) for r in rows]
 
-    @writes
     async def mark_revealed(self, post_id: int, now: str) -> bool:
         """Mark a post revealed; False if it already was (so it is revealed once)."""
-        async with self.db.execute(
+        changed = await self.sql.run(
             "UPDATE daily_posts SET revealed_at = ? WHERE id = ? AND revealed_at IS NULL",
             (now, post_id),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return changed == 1
 
-    @writes
     async def unmark_revealed(self, post_id: int) -> None:
-        await self.db.execute("UPDATE daily_posts SET revealed_at = NULL WHERE id = ?", (post_id,))
+        await self.sql.run("UPDATE daily_posts SET revealed_at = NULL WHERE id = ?", (post_id,))
 
     async def counts(self, nonce: str) -> dict[str, int]:
         """How many members gave each answer to one daily post (its shared nonce)."""
-        rows = await self.reader.execute_fetchall(
+        rows = await self.sql.rows(
             "SELECT choice, count(*) FROM attempts WHERE source = 'daily' AND nonce = ? "
             "GROUP BY choice",
             (nonce,),
@@ -264,9 +250,8 @@ class SqliteDailyStore:
         )
         return (0, None, None) if row is None else (row[0], row[1], row[2])
 
-    @writes
     async def set_streak(self, user_id: int, streak: int, date: str, tz: str) -> None:
-        await self.db.execute(
+        await self.sql.run(
             "UPDATE users SET streak = ?, streak_date = ?, streak_tz = ? WHERE id = ?",
             (streak, date, tz, user_id),
         )

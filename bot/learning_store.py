@@ -1,4 +1,4 @@
-"""Persistence for spaced-review cards, mock exams and question reports (SQLite).
+"""Persistence for spaced-review cards, mock exams and question reports (either database).
 
 Every write is one statement, as for answers: a card (columns of the learner's `seen` row for
 the question) is written by its answer's own INSERT through a trigger, an exam's questions by the
@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiosqlite
-
 from bot.localtime import parse_stamp
 from bot.memory import CardState
-from bot.sqlite_writes import writes
+from bot.sql import DuplicateRow, Sql
 
 __all__ = [
     "ExamItem",
@@ -26,7 +23,7 @@ __all__ = [
     "LearningStore",
     "ReportRow",
     "Snapshot",
-    "SqliteLearningStore",
+    "SqlLearningStore",
     "card_from_columns",
 ]
 
@@ -113,15 +110,14 @@ def card_from_columns(row: Any) -> CardState:
     )
 
 
-class SqliteLearningStore:
-    """The SQLite implementation; shares the main store's writer and reader connections."""
+class SqlLearningStore:
+    """The implementation for both databases, on the main store's executor."""
 
-    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
-        self.db = db
-        self.reader = reader
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        return list(await self.reader.execute_fetchall(sql, params))
+        return await self.sql.rows(sql, params)
 
     async def card(self, user_id: int, question_id: str) -> CardState | None:
         rows = await self._rows(
@@ -133,23 +129,26 @@ class SqliteLearningStore:
 
     async def cards(self, user_id: int) -> dict[str, CardState]:
         # One row of JSON: the reader thread takes the GIL back once, not once per card.
+        columns = "question_id, card_state, card_step, stability, difficulty, due, reviewed_at"
         rows = await self._rows(
-            "SELECT json_group_array(json_array(question_id, card_state, card_step, stability, "
-            "difficulty, due, reviewed_at)) FROM seen WHERE user_id = ? AND due IS NOT NULL",
+            f"SELECT {self.sql.json_rows(columns)} FROM seen WHERE user_id = ? AND due IS NOT NULL",
             (user_id,),
         )
-        return {r[0]: card_from_columns(r[1:]) for r in json.loads(rows[0][0])}
+        return {r[0]: card_from_columns(r[1:]) for r in json.loads(rows[0][0] or "[]")}
 
     async def snapshot(self, user_id: int, exams: int) -> Snapshot:
         """The learner's cards, first answers and latest exams, in one round trip."""
+        seen_columns = (
+            "question_id, first_correct, card_state, card_step, stability, difficulty, due, "
+            "reviewed_at"
+        )
         rows = await self._rows(
-            "SELECT (SELECT json_group_array(json_array(question_id, first_correct, card_state, "
-            "card_step, stability, difficulty, due, reviewed_at)) FROM seen WHERE user_id = ?), "
-            f"(SELECT json_group_array(json_array({EXAM_COLUMNS})) FROM (SELECT {EXAM_COLUMNS} "
-            "FROM exams WHERE user_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?))",
+            f"SELECT (SELECT {self.sql.json_rows(seen_columns)} FROM seen WHERE user_id = ?), "
+            f"(SELECT {self.sql.json_rows(EXAM_COLUMNS)} FROM (SELECT {EXAM_COLUMNS} "
+            "FROM exams WHERE user_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?) e)",
             (user_id, user_id, exams),
         )
-        seen, finished = (json.loads(x) for x in rows[0])
+        seen, finished = (json.loads(x or "[]") for x in rows[0])
         return Snapshot(
             cards={r[0]: card_from_columns(r[2:]) for r in seen if r[6] is not None},
             firsts={r[0]: bool(r[1]) for r in seen if r[1] is not None},
@@ -177,11 +176,11 @@ class SqliteLearningStore:
     async def firsts(self, user_id: int) -> dict[str, bool]:
         """Question id -> whether the learner's first answer to it was right."""
         rows = await self._rows(
-            "SELECT json_group_object(question_id, first_correct) FROM seen "
+            f"SELECT {self.sql.json_object('question_id', 'first_correct')} FROM seen "
             "WHERE user_id = ? AND first_correct IS NOT NULL",
             (user_id,),
         )
-        return {q: bool(right) for q, right in json.loads(rows[0][0]).items()}
+        return {q: bool(right) for q, right in json.loads(rows[0][0] or "{}").items()}
 
     # -- exams --------------------------------------------------------------------------------
 
@@ -196,18 +195,18 @@ class SqliteLearningStore:
         rows = await self._rows(f"SELECT {EXAM_COLUMNS} FROM exams WHERE id = ?", (exam_id,))
         return ExamRow(*rows[0]) if rows else None
 
-    @writes
     async def create_exam(
         self, user_id: int, size: int, started_at: str, deadline: str, questions: list[str]
     ) -> ExamRow | None:
         """A new open exam with its questions; None if the learner already has one open."""
         try:
-            rows = await self.db.execute_fetchall(
+            rows = await self.sql.rows(
                 "INSERT INTO exams (user_id, size, started_at, deadline, questions) "
                 f"VALUES (?, ?, ?, ?, ?) RETURNING {EXAM_COLUMNS}",
                 (user_id, size, started_at, deadline, json.dumps(questions)),
+                write=True,
             )
-        except sqlite3.IntegrityError:
+        except DuplicateRow:
             return None  # the unique index on open exams: another start won the race
         return ExamRow(*next(iter(rows)))
 
@@ -219,35 +218,32 @@ class SqliteLearningStore:
         )
         return [ExamItem(*r) for r in rows]
 
-    @writes
     async def answer_item(self, exam_id: int, position: int, choice: str, at: str) -> bool:
         """Record an exam answer; False if that question was already answered (it stays)."""
-        async with self.db.execute(
+        changed = await self.sql.run(
             "UPDATE exam_items SET choice = ?, answered_at = ? "
             "WHERE exam_id = ? AND position = ? AND answered_at IS NULL",
             (choice, at, exam_id, position),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return changed == 1
 
-    @writes
     async def skip_item(self, exam_id: int, position: int) -> bool:
-        async with self.db.execute(
+        changed = await self.sql.run(
             "UPDATE exam_items SET seq = "
             "(SELECT max(seq) + 1 FROM exam_items WHERE exam_id = ?) "
             "WHERE exam_id = ? AND position = ? AND answered_at IS NULL",
             (exam_id, exam_id, position),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return changed == 1
 
-    @writes
     async def finish_exam(self, exam_id: int, at: str, correct: int, score: int) -> bool:
         """Close the exam with its result; False if it was already closed."""
-        async with self.db.execute(
+        changed = await self.sql.run(
             "UPDATE exams SET finished_at = ?, correct = ?, score = ? "
             "WHERE id = ? AND finished_at IS NULL",
             (at, correct, score, exam_id),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return changed == 1
 
     async def recent_exams(self, user_id: int, limit: int) -> list[ExamRow]:
         rows = await self._rows(
@@ -259,12 +255,11 @@ class SqliteLearningStore:
 
     # -- reports ------------------------------------------------------------------------------
 
-    @writes
     async def put_report(
         self, user_id: int, question_id: str, reason: str, text: str, now: str
     ) -> None:
         """One report per learner and question: a second one replaces the first."""
-        await self.db.execute(
+        await self.sql.run(
             "INSERT INTO reports (user_id, question_id, reason, text, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE SET "
             "reason = excluded.reason, text = excluded.text, updated_at = excluded.updated_at",

@@ -22,20 +22,21 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import aiosqlite
 
-from bot.daily_store import DailyStore, SqliteDailyStore
+from bot.daily_store import DailyStore, SqlDailyStore
 from bot.errors import NewerDatabase
-from bot.learning_store import LearningStore, SqliteLearningStore, card_from_columns
+from bot.learning_store import LearningStore, SqlLearningStore, card_from_columns
 from bot.localtime import stamp
 from bot.logs import RateLimitedLog
 from bot.memory import CardState
-from bot.ranking import BoardKey, Boards, Totals
+from bot.ranking import Board, BoardKey, Boards, Totals
+from bot.sql import SqliteSql
 from bot.sqlite_writes import storage_error, writes
 from bot.views import UserRef
 
@@ -48,6 +49,7 @@ __all__ = [
     "Store",
     "StoredUser",
     "open_store",
+    "rank_rows",
 ]
 
 log = logging.getLogger(__name__)
@@ -329,7 +331,9 @@ class RankRow:
 
 
 class Store(Protocol):
-    """The persistence port the service needs; a PostgreSQL implementation is a second file."""
+    """The persistence port the service needs: SqliteStore here, PgStore in bot.pg_store."""
+
+    writable: bool  # False while answers cannot be written: /healthz turns 503
 
     @property
     def daily(self) -> DailyStore: ...
@@ -346,7 +350,25 @@ class Store(Protocol):
     async def leaderboard(
         self, community: str, user_id: int, period: str, domain: int, limit: int
     ) -> tuple[list[RankRow], RankRow | None]: ...
+    async def probe(self) -> bool: ...
     async def close(self) -> None: ...
+
+
+async def rank_rows(
+    board: Board,
+    user_id: int,
+    limit: int,
+    names_of: Callable[[set[int]], Awaitable[dict[int, str]]],
+) -> tuple[list[RankRow], RankRow | None]:
+    """A board's first `limit` rows and the caller's own row (None if not ranked), named."""
+    top, mine = board.top(limit), board.standing(user_id)
+    names = await names_of({r.user_id for r in top} | {user_id})
+    rows = [
+        RankRow(r.rank, r.user_id, names.get(r.user_id, ""), r.attempts, r.correct) for r in top
+    ]
+    if mine is None:
+        return rows, None
+    return rows, RankRow(mine.rank, user_id, names.get(user_id, ""), mine.attempts, mine.correct)
 
 
 def community_key(ref: UserRef) -> str:
@@ -367,8 +389,9 @@ class SqliteStore:
         self.reader = reader
         self.checkpointer = checkpointer
         self._checkpoints: asyncio.Task[None] | None = None
-        self.daily = SqliteDailyStore(db, reader)
-        self.learning = SqliteLearningStore(db, reader)
+        sql = SqliteSql(db, reader)
+        self.daily = SqlDailyStore(sql)
+        self.learning = SqlLearningStore(sql)
         self._users: dict[tuple[str, str, str], StoredUser] = {}
         self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -625,16 +648,16 @@ class SqliteStore:
     ) -> tuple[list[RankRow], RankRow | None]:
         """The board's first `limit` learners and the caller's own row (None if not ranked)."""
         board = await self.boards.board((community, period, domain))
-        top, mine = board.top(limit), board.standing(user_id)
-        names = await self._names({r.user_id for r in top} | {user_id})
-        rows = [
-            RankRow(r.rank, r.user_id, names.get(r.user_id, ""), r.attempts, r.correct) for r in top
-        ]
-        if mine is None:
-            return rows, None
-        return rows, RankRow(
-            mine.rank, user_id, names.get(user_id, ""), mine.attempts, mine.correct
-        )
+        return await rank_rows(board, user_id, limit, self._names)
+
+    async def probe(self) -> bool:
+        """Both connections answer a query, and the last answers could be written."""
+        if not self.writable:  # a full disk, a read-only file...
+            return False
+        for connection in (self.reader, self.db):
+            if not await connection.execute_fetchall("SELECT count(*) FROM sqlite_master"):
+                return False
+        return True
 
     async def _totals(self, key: BoardKey) -> Totals:
         """A board's rows, as one JSON row: one GIL hand-back for the reader thread."""

@@ -93,10 +93,10 @@ def _cmd_content_schema(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_content_reports(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reports import summarize
-    from bot.store import open_store
+    from studybot.runtime import open_configured_store
 
     async def read() -> list[Any]:
-        store = await open_store(settings.db_path, background_checkpoints=False)
+        store = await open_configured_store(settings, background=False)
         try:
             return summarize(await store.learning.reports())
         finally:
@@ -120,9 +120,81 @@ def _cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     for name in args.require or ():
         settings.require(*_REQUIRED[name])
     _load(settings)
+    if args.connect:
+        print(asyncio.run(_reach_database(settings)))
     print("config ok")
     for line in settings.summary():
         print(f"  {line}")
+    return 0
+
+
+async def _reach_database(settings: Settings) -> str:
+    """Connect without changing anything: the server answers, at which schema version."""
+    if settings.database_url is None:
+        _database_ready(settings)
+        return f"database: the SQLite file {settings.db_path} can be written"
+    from bot.pg_store import connect_pool, where
+
+    url = settings.database_url.reveal()
+    pool = await connect_pool(url, size=1)
+    try:
+        version = await pool.fetchval(
+            "SELECT CASE WHEN to_regclass('studybot_schema') IS NULL THEN 0 "
+            "ELSE (SELECT coalesce(max(version), 0) FROM studybot_schema) END"
+        )
+    finally:
+        await pool.close()
+    return f"database: {where(url)} answers (schema version {version})"
+
+
+def _open_target(target: str) -> Any:
+    """A store on a postgresql:// URL or a SQLite file, created and migrated if needed."""
+    if target.startswith(("postgresql://", "postgres://")):
+        from bot.config import load_settings
+        from bot.pg_store import open_pg_store
+
+        # Validated as the setting is, so a bad URL gets the setting's one-line error.
+        url = load_settings({"STUDYBOT_DATABASE_URL": target}).database_url
+        assert url is not None
+        return open_pg_store(url.reveal())
+    from bot.store import open_store
+
+    return open_store(target, background_checkpoints=False)
+
+
+def _cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from studybot.runtime import open_configured_store
+
+    async def run() -> None:
+        store = await open_configured_store(settings, background=False)
+        await store.close()
+
+    asyncio.run(run())
+    shown = "STUDYBOT_DATABASE_URL" if settings.database_url else settings.db_path
+    print(f"database schema up to date ({shown})")
+    return 0
+
+
+def _cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db_copy import copy_database
+    from studybot.runtime import open_configured_store
+
+    async def run() -> Any:
+        source = await (
+            _open_target(args.source) if args.source else open_configured_store(settings, False)
+        )
+        try:
+            target = await _open_target(args.to)
+            try:
+                return await copy_database(source, target, replace=args.replace)
+            finally:
+                await target.close()
+        finally:
+            await source.close()
+
+    copied = asyncio.run(run())
+    counts = ", ".join(f"{n} {table}" for table, n in copied.counts.items())
+    print(f"copied and checked: {counts}")
     return 0
 
 
@@ -200,15 +272,21 @@ def _database_ready(settings: Settings) -> None:
 
 def _run_bot(settings: Settings, make_face: FaceFactory) -> int:
     """Build the runtime around a face and run it until it stops; the exit code."""
-    from studybot.runtime import Runtime
-
+    if settings.database_url is not None:  # PostgreSQL: no file to check or to lock
+        return _serve(settings, _load(settings), make_face)
     _database_ready(settings)
     content = _load(settings)
     with hold_database(settings.db_path):
-        try:
-            return asyncio.run(Runtime(settings, content).run(make_face))
-        except KeyboardInterrupt:  # a second Ctrl-C while stopping
-            return 0
+        return _serve(settings, content, make_face)
+
+
+def _serve(settings: Settings, content: Content, make_face: FaceFactory) -> int:
+    from studybot.runtime import Runtime
+
+    try:
+        return asyncio.run(Runtime(settings, content).run(make_face))
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        return 0
 
 
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -276,9 +354,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--require", action="append", choices=sorted(_REQUIRED), help="also require a platform"
     )
+    check.add_argument(
+        "--connect", action="store_true", help="also check that the database answers"
+    )
 
-    db = sub.add_parser("db", help="back up or restore the SQLite database")
+    db = sub.add_parser("db", help="migrate, copy, back up or restore the database")
     dbsub = db.add_subparsers(dest="subcommand", required=True)
+    migrate = dbsub.add_parser(
+        "migrate", parents=[common], help="bring the database's schema up to date, then exit"
+    )
+    migrate.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
+    copy = dbsub.add_parser(
+        "copy", parents=[common], help="copy the whole database to PostgreSQL or a SQLite file"
+    )
+    copy.add_argument("--to", required=True, help="postgresql://user@host/db, or a SQLite file")
+    copy.add_argument(
+        "--from", dest="source", help="what to copy (default: the configured database)"
+    )
+    copy.add_argument("--replace", action="store_true", help="empty a non-empty target first")
+    copy.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
     backup = dbsub.add_parser("backup", help="copy the database, safely while the bot runs")
     backup.add_argument("path", help="the backup file, or a directory for a dated file")
     backup.add_argument("--db", help="SQLite file (env STUDYBOT_DB)")
@@ -319,6 +413,8 @@ _COMMANDS = {
     ("content", "schema"): _cmd_content_schema,
     ("content", "reports"): _cmd_content_reports,
     ("config", "check"): _cmd_config_check,
+    ("db", "migrate"): _cmd_db_migrate,
+    ("db", "copy"): _cmd_db_copy,
     ("db", "backup"): _cmd_db_backup,
     ("db", "restore"): _cmd_db_restore,
     ("healthcheck", None): _cmd_healthcheck,

@@ -28,7 +28,7 @@ from bot.events import Events, NullEvents
 from bot.memory import Memory
 from bot.service import StudyService
 from bot.services import Services
-from bot.store import SqliteStore, open_store
+from bot.store import Store, open_store
 from studybot.signals import install_shutdown
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from adapters.shared.health import HealthServer
     from scheduler.daily import DailyScheduler, Publisher
 
-__all__ = ["Face", "FaceFactory", "Runtime"]
+__all__ = ["Face", "FaceFactory", "Runtime", "open_configured_store"]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,15 @@ class Face(Protocol):
 FaceFactory = Callable[[Services], Face]
 
 
+async def open_configured_store(settings: Settings, background: bool = True) -> Store:
+    """PostgreSQL when STUDYBOT_DATABASE_URL is set, else the SQLite file (STUDYBOT_DB)."""
+    if settings.database_url is not None:
+        from bot.pg_store import open_pg_store  # asyncpg loads only for PostgreSQL
+
+        return await open_pg_store(settings.database_url.reveal())
+    return await open_store(settings.db_path, background_checkpoints=background)
+
+
 class Runtime:
     """One bot process: `await Runtime(settings, content).run(factory)` until it is stopped."""
 
@@ -99,13 +108,13 @@ class Runtime:
 
     async def run(self, make_face: FaceFactory) -> int:
         """Open the store, serve the face until it ends or a stop is asked for; the exit code."""
-        store = await open_store(self.settings.db_path)
+        store = await open_configured_store(self.settings)
         try:
             return await self._run(store, make_face)
         finally:
             await store.close()
 
-    async def _run(self, store: SqliteStore, make_face: FaceFactory) -> int:
+    async def _run(self, store: Store, make_face: FaceFactory) -> int:
         events = self._events()
         memory = Memory(self.settings.retention)
         study = StudyService(self.content, store, events=events, clock=self.clock, memory=memory)
@@ -142,7 +151,7 @@ class Runtime:
             clock=self.clock,
         )
 
-    async def _health(self, store: SqliteStore, face: Face, events: Events) -> HealthServer | None:
+    async def _health(self, store: Store, face: Face, events: Events) -> HealthServer | None:
         if self.settings.health_port is None:
             return None
         from adapters.shared.health import Probes, PrometheusEvents, database_probe, serve_health

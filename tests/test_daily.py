@@ -15,11 +15,13 @@ from bot.content import Content
 from bot.daily import CLEAR, DailyService, pick_daily
 from bot.errors import ChannelUnavailable, StudyBotError
 from bot.service import StudyService
-from bot.store import SqliteStore, open_store
+from bot.store import Store
 from bot.streaks import current_streak, next_streak
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
 from scheduler.daily import DailyScheduler, latest_slot, trigger_for
-from tests.conftest import Clock
+from tests.conftest import Clock, reopen
+
+pytestmark = pytest.mark.both_stores  # the tests with a store run on SQLite and PostgreSQL
 
 
 class FakePublisher:
@@ -204,10 +206,9 @@ async def test_restart_posts_a_missed_question_only_within_the_grace_window(
 
 
 async def test_two_schedulers_racing_for_the_same_post_make_one(
-    content: Content, tmp_path: Path, clock: Clock
+    content: Content, tmp_path: Path, clock: Clock, store: Store
 ) -> None:
-    path = tmp_path / "race.db"
-    stores: list[SqliteStore] = [await open_store(path), await open_store(path)]
+    stores = [store, await reopen(store, tmp_path)]  # two processes on one database
     try:
         services = [
             StudyService(content, s, rng=random.Random(n), clock=clock)
@@ -225,8 +226,7 @@ async def test_two_schedulers_racing_for_the_same_post_make_one(
         assert sum(r is not None for r in results) == 1
         assert sum(len(p.questions) for p in publishers) == 1
     finally:
-        for s in stores:
-            await s.close()
+        await stores[1].close()
 
 
 async def test_a_broken_channel_is_disabled_after_repeated_failures_and_others_go_on(

@@ -6,11 +6,9 @@ A real SQLite file, a fixed clock, a seeded random generator and FSRS without fu
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,20 +18,14 @@ from bot.exam import ExamService, assemble_exam
 from bot.memory import Memory
 from bot.present import review_wait
 from bot.service import StudyService
-from bot.store import open_store
+from bot.store import Store
 from bot.views import ExamConfirm, ExamResult, ExamStep, QuestionCard, ReviewWait, UserRef
-from tests.conftest import Clock
+from tests.conftest import Clock, query, reopen
+
+pytestmark = pytest.mark.both_stores  # the tests with a store run on SQLite and PostgreSQL
 
 ANA = UserRef("console", "local", "ana", "Ana")
 BOB = UserRef("console", "local", "bob", "Bob")
-
-
-def rows(path: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def wrong(q: Question) -> list[str]:
@@ -50,7 +42,7 @@ async def answer(service: StudyService, ref: UserRef, card: QuestionCard, right:
 
 
 async def test_every_answer_reviews_the_learners_card(
-    service: StudyService, clock: Clock, tmp_path: Path
+    service: StudyService, clock: Clock, store: Store
 ) -> None:
     missed = await service.next_question(ANA, "en", domain=2)
     await answer(service, ANA, missed, right=False)
@@ -59,9 +51,7 @@ async def test_every_answer_reviews_the_learners_card(
 
     cards = dict(
         (q, (state, due))
-        for q, state, due in rows(
-            tmp_path / "test.db", "SELECT question_id, card_state, due FROM seen"
-        )
+        for q, state, due in await query(store, "SELECT question_id, card_state, due FROM seen")
     )
     # Wrong: Again, back after the 10-minute step. Right the first time: Good, days ahead.
     assert cards[missed.question_id] == (1, "2026-11-27T12:10:00Z")
@@ -70,7 +60,7 @@ async def test_every_answer_reviews_the_learners_card(
 
 
 async def test_review_serves_what_was_missed_when_it_is_due(
-    service: StudyService, clock: Clock, tmp_path: Path
+    service: StudyService, clock: Clock, store: Store
 ) -> None:
     nothing = await service.next_review(ANA, "en")
     assert isinstance(nothing, ReviewWait) and nothing.next_due is None
@@ -86,7 +76,7 @@ async def test_review_serves_what_was_missed_when_it_is_due(
     assert isinstance(review, QuestionCard)
     assert (review.question_id, review.kind) == (card.question_id, "review")
     await answer(service, ANA, review, right=True)
-    sources = rows(tmp_path / "test.db", "SELECT source FROM attempts ORDER BY id")
+    sources = await query(store, "SELECT source FROM attempts ORDER BY id")
     assert sources == [("quiz",), ("review",)]
 
 
@@ -170,7 +160,7 @@ def test_an_exam_is_drawn_by_domain_weight_over_the_task_statements(content: Con
 
 
 async def test_an_exam_gives_no_verdict_until_the_end_and_then_counts_every_answer(
-    exams: ExamService, service: StudyService, tmp_path: Path
+    exams: ExamService, service: StudyService, store: Store
 ) -> None:
     step = await exams.start(ANA, "en", size=4)
     assert isinstance(step, ExamStep) and (step.number, step.total) == (1, 4)
@@ -178,7 +168,7 @@ async def test_an_exam_gives_no_verdict_until_the_end_and_then_counts_every_answ
     answered: list[str] = []
     while isinstance(step, ExamStep):
         q = service.question(step.card.question_id)
-        assert rows(tmp_path / "test.db", "SELECT count(*) FROM attempts") == [(0,)]
+        assert await query(store, "SELECT count(*) FROM attempts") == [(0,)]
         choice = sorted(q.answer) if len(answered) % 2 == 0 else wrong(q)
         answered.append(q.id)
         step = await exams.answer(ANA, step.exam_id, q.id, choice, "en")
@@ -186,15 +176,15 @@ async def test_an_exam_gives_no_verdict_until_the_end_and_then_counts_every_answ
     assert (step.total, step.correct, len(step.missed)) == (4, 2, 2)
     assert step.score == 100 + 900 * 2 // 4 and not step.passed
     assert sum(d.total for d in step.domains) == 4
-    sources = rows(tmp_path / "test.db", "SELECT source, count(*) FROM attempts GROUP BY source")
+    sources = await query(store, "SELECT source, count(*) FROM attempts GROUP BY source")
     assert sources == [("exam", 4)]
-    assert len(rows(tmp_path / "test.db", "SELECT * FROM seen WHERE due IS NOT NULL")) == 4
+    assert len(await query(store, "SELECT * FROM seen WHERE due IS NOT NULL")) == 4
     progress = await service.progress(ANA, "en")
     assert [(e.correct, e.total) for e in progress.exams] == [(2, 4)]
 
 
 async def test_skip_sends_a_question_to_the_end_and_finish_asks_first(
-    exams: ExamService, service: StudyService, tmp_path: Path
+    exams: ExamService, service: StudyService, store: Store
 ) -> None:
     step = await exams.start(ANA, "en", size=3)
     assert isinstance(step, ExamStep)
@@ -212,14 +202,14 @@ async def test_skip_sends_a_question_to_the_end_and_finish_asks_first(
     result = await exams.finish(ANA, step.exam_id, "en", confirmed=True)
     assert isinstance(result, ExamResult) and (result.correct, result.total) == (1, 3)
     # Unanswered questions count wrong but are not answers: one attempt only.
-    assert rows(tmp_path / "test.db", "SELECT count(*) FROM attempts") == [(1,)]
+    assert await query(store, "SELECT count(*) FROM attempts") == [(1,)]
     with pytest.raises(StudyBotError) as late:
         await exams.answer(ANA, step.exam_id, skipped, "A", "en")
     assert late.value.key == "exam.finished"
 
 
 async def test_the_deadline_is_the_servers_and_late_answers_do_not_count(
-    exams: ExamService, service: StudyService, clock: Clock, tmp_path: Path
+    exams: ExamService, service: StudyService, clock: Clock, store: Store
 ) -> None:
     step = await exams.start(ANA, "en", size=2)
     assert isinstance(step, ExamStep)
@@ -232,20 +222,20 @@ async def test_the_deadline_is_the_servers_and_late_answers_do_not_count(
     assert isinstance(result, ExamResult) and result.expired
     assert (result.correct, result.total) == (1, 2)
     assert result.seconds_used == 4 * 60
-    assert rows(tmp_path / "test.db", "SELECT question_id FROM attempts") == [(q.id,)]
+    assert await query(store, "SELECT question_id FROM attempts") == [(q.id,)]
 
 
 async def test_one_open_exam_per_learner_resumed_after_a_restart(
-    exams: ExamService, content: Content, clock: Clock, tmp_path: Path
+    exams: ExamService, content: Content, clock: Clock, tmp_path: Path, store: Store
 ) -> None:
     first = await exams.start(ANA, "en", size=4)
     again = await exams.start(ANA, "en", size=10)  # a second /exam: the open one, resumed
     assert isinstance(first, ExamStep) and isinstance(again, ExamStep)
     assert (again.exam_id, again.total, again.resumed) == (first.exam_id, 4, True)
 
-    store = await open_store(tmp_path / "test.db")  # another process on the same file
+    second = await reopen(store, tmp_path)  # as another process on the same database
     try:
-        other = ExamService(StudyService(content, store, clock=clock))
+        other = ExamService(StudyService(content, second, clock=clock))
         resumed = await other.current(ANA, "en")
         assert isinstance(resumed, ExamStep) and resumed.exam_id == first.exam_id
         assert resumed.card.question_id == first.card.question_id
@@ -253,11 +243,11 @@ async def test_one_open_exam_per_learner_resumed_after_a_restart(
             await other.answer(BOB, first.exam_id, first.card.question_id, "A", "en")
         assert theirs.value.key == "error.not_yours"
     finally:
-        await store.close()
+        await second.close()
 
 
 async def test_bad_exam_input_gets_one_line_and_counts_nothing(
-    exams: ExamService, tmp_path: Path
+    exams: ExamService, store: Store
 ) -> None:
     for size in (0, 66):
         with pytest.raises(InvalidAnswer) as bad:
@@ -277,21 +267,19 @@ async def test_bad_exam_input_gets_one_line_and_counts_nothing(
     with pytest.raises(StudyBotError) as twice:
         await exams.answer(ANA, step.exam_id, q, letters, "en")
     assert twice.value.key == "exam.already_answered"
-    assert rows(tmp_path / "test.db", "SELECT count(*) FROM attempts") == [(0,)]
+    assert await query(store, "SELECT count(*) FROM attempts") == [(0,)]
 
 
 # -- reports --------------------------------------------------------------------------------------
 
 
 async def test_one_report_per_learner_and_question_stored_as_typed(
-    service: StudyService, tmp_path: Path
+    service: StudyService, store: Store
 ) -> None:
     await service.report(ANA, "d2.1-sample-1", "typo", "<b>Option</b> *C* misspelt")
     await service.report(ANA, "d2.1-sample-1", "wrong_answer", "C is wrong")  # replaces it
     await service.report(BOB, "d2.1-sample-1", "unclear")
-    found = rows(
-        tmp_path / "test.db", "SELECT question_id, reason, text FROM reports ORDER BY reason"
-    )
+    found = await query(store, "SELECT question_id, reason, text FROM reports ORDER BY reason")
     assert found == [
         ("d2.1-sample-1", "unclear", ""),
         ("d2.1-sample-1", "wrong_answer", "C is wrong"),

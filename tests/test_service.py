@@ -13,6 +13,8 @@ from bot.service import StudyService, choose_question, estimate_score, parse_cho
 from bot.views import DomainProgress, UserRef
 from tests.conftest import Clock
 
+pytestmark = pytest.mark.both_stores  # every test here runs on SQLite and PostgreSQL
+
 ANA = UserRef("console", "local", "ana", "Ana")
 BOB = UserRef("console", "local", "bob", "Bob")
 

@@ -21,7 +21,7 @@ from prometheus_client.exposition import choose_encoder
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.store import SqliteStore
+from bot.store import Store
 
 __all__ = [
     "HealthServer",
@@ -95,20 +95,10 @@ class Probes:
     scheduler: Probe | None = None
 
 
-def database_probe(store: SqliteStore) -> Probe:
-    """A real query on each of the store's connections: the file is readable and neither
-    connection's worker thread is stuck or closed."""
-
-    async def probe() -> bool:
-        if not store.writable:  # the last answers could not be written (a full disk...)
-            return False
-        for connection in (store.reader, store.db):
-            rows = await connection.execute_fetchall("SELECT count(*) FROM sqlite_master")
-            if not rows:
-                return False
-        return True
-
-    return probe
+def database_probe(store: Store) -> Probe:
+    """A real query on the database (each SQLite connection, or the PostgreSQL pool), and the
+    last answers could be written."""
+    return store.probe
 
 
 async def _run_probe(probe: Probe, timeout: float) -> str:

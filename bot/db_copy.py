@@ -1,0 +1,179 @@
+"""`studybot db copy`: a whole database from SQLite to PostgreSQL, or back, checked after.
+
+Answers are replayed in their order through the target's own triggers, so the aggregates
+(scores, and each learner's cards in `seen`) are rebuilt by the same rules that built them,
+then compared with the source's: the copy is refused as wrong if a single total differs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.errors import StudyBotError
+from bot.store import SqliteStore, Store
+
+__all__ = ["CopyError", "Copied", "copy_database", "is_empty"]
+
+log = logging.getLogger(__name__)
+
+BATCH = 2_000
+USER_COLUMNS = (
+    'id, platform, community, "user", display_name, locale, created_at, streak, streak_date, '
+    "streak_tz"
+)
+# Base tables in the order their foreign keys need, with their columns and sort order.
+# `scores` and `seen` are not copied: the answers' triggers rebuild them.
+TABLES: tuple[tuple[str, str, str], ...] = (
+    ("users", USER_COLUMNS, "id"),
+    (
+        "attempts",
+        "id, user_id, community, question_id, domain, choice, correct, source, nonce, week, "
+        "answered_at, card_state, card_step, card_stability, card_difficulty, card_due",
+        "id",
+    ),
+    ("community_settings", "platform, community, key, value", "platform, community, key"),
+    (
+        "daily_channels",
+        "id, platform, community, channel, post_time, timezone, locale, reveal_after_minutes, "
+        "enabled, failures",
+        "id",
+    ),
+    (
+        "daily_posts",
+        "id, channel_id, local_date, question_id, status, message_ref, claimed_at, posted_at, "
+        "revealed_at",
+        "id",
+    ),
+    (
+        "exams",
+        "id, user_id, size, started_at, deadline, finished_at, correct, score, questions",
+        "id",
+    ),
+    (
+        "reports",
+        "user_id, question_id, reason, text, created_at, updated_at",
+        "user_id, question_id",
+    ),
+)
+# Written by a trigger when its exam is copied, then brought to the source's state.
+EXAM_ITEMS = ("exam_items", "exam_id, position, question_id, seq, choice, answered_at")
+CHECKED = ("users", "attempts", "scores", "seen", "daily_posts", "exams", "exam_items", "reports")
+SCORES = "SELECT user_id, period, domain, attempts, correct FROM scores"
+IDENTITIES = ("users", "attempts", "daily_channels", "daily_posts", "exams")
+
+
+class CopyError(StudyBotError):
+    """The copy cannot start, or its check found a difference; one line says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("error.generic")
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Copied:
+    counts: dict[str, int]
+
+
+class _Db:
+    """Rows in and out of either store, by the same calls."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.sqlite = isinstance(store, SqliteStore)
+
+    async def rows(self, sql: str) -> list[Sequence[Any]]:
+        if isinstance(self.store, SqliteStore):
+            return list(await self.store.db.execute_fetchall(sql))
+        return list(await self.store.pool.fetch(sql))  # type: ignore[attr-defined]
+
+    async def count(self, table: str) -> int:
+        return int((await self.rows(f"SELECT count(*) FROM {table}"))[0][0])
+
+    async def put(self, table: str, columns: str, rows: list[Sequence[Any]], upsert: str) -> None:
+        if not rows:
+            return
+        width = len(columns.split(","))
+        if isinstance(self.store, SqliteStore):
+            marks = ", ".join("?" * width)
+            await self.store.db.execute("BEGIN")  # one commit a batch, not one a row
+            await self.store.db.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks}) {upsert}", rows
+            )
+            await self.store.db.execute("COMMIT")
+            return
+        marks = ", ".join(f"${n}" for n in range(1, width + 1))
+        await self.store.pool.executemany(  # type: ignore[attr-defined]
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) {upsert}", rows
+        )
+
+    async def execute(self, sql: str) -> None:
+        if isinstance(self.store, SqliteStore):
+            await self.store.db.execute(sql)
+        else:
+            await self.store.pool.execute(sql)  # type: ignore[attr-defined]
+
+
+async def is_empty(store: Store) -> int:
+    """How many learners and daily channels the database holds (0: empty)."""
+    db = _Db(store)
+    return await db.count("users") + await db.count("daily_channels")
+
+
+async def copy_database(source: Store, target: Store, replace: bool = False) -> Copied:
+    """Copy every row of `source` into `target` and check the result; raise CopyError."""
+    src, dst = _Db(source), _Db(target)
+    held = await is_empty(target)
+    if held and not replace:
+        raise CopyError(
+            f"the target is not empty ({held} learners and daily channels): "
+            "add --replace to empty it first"
+        )
+    if held:
+        await _empty(dst)
+    for table, columns, order in TABLES:
+        rows = await src.rows(f"SELECT {columns} FROM {table} ORDER BY {order}")
+        for start in range(0, len(rows), BATCH):
+            await dst.put(table, columns, rows[start : start + BATCH], "")
+        log.info("copied %d rows of %s", len(rows), table)
+    table, columns = EXAM_ITEMS
+    items = await src.rows(f"SELECT {columns} FROM {table} ORDER BY exam_id, position")
+    await dst.put(
+        table,
+        columns,
+        items,
+        "ON CONFLICT (exam_id, position) DO UPDATE SET seq = excluded.seq, "
+        "choice = excluded.choice, answered_at = excluded.answered_at",
+    )
+    if not dst.sqlite:
+        for name in IDENTITIES:
+            await dst.execute(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
+            )
+    return await _check(src, dst)
+
+
+async def _empty(db: _Db) -> None:
+    for table in ("exam_items", "exams", "reports", "daily_posts", "daily_channels",
+                  "community_settings", "seen", "scores", "attempts", "users"):  # fmt: skip
+        await db.execute(f"DELETE FROM {table}")
+
+
+async def _check(src: _Db, dst: _Db) -> Copied:
+    counts = {}
+    for table in CHECKED:
+        found, expected = await dst.count(table), await src.count(table)
+        if found != expected:
+            raise CopyError(f"after the copy, {table} has {found} rows; the source has {expected}")
+        counts[table] = found
+    # Sorted here: the two databases may collate text differently.
+    if sorted(map(tuple, await src.rows(SCORES))) != sorted(map(tuple, await dst.rows(SCORES))):
+        raise CopyError("after the copy, the scores differ from the source's")
+    return Copied(counts)
