@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find bot adapters scheduler studybot content -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
 
-.PHONY: run test lint bench schema check-python clean
+.PHONY: run test lint bench bench-pg schema check-python clean
 
 run: $(VENV)/.installed
 	$(BIN)/studybot console
@@ -23,6 +23,11 @@ schema: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
+
+# The same phases on PostgreSQL (a database is made on this server for the run, then dropped).
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
+bench-pg: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py --postgres $(BENCH_POSTGRES)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \

@@ -5,28 +5,36 @@ Seeds a throwaway database (10,000 learners in one community with 200 spaced-rev
 rate (answers with their FSRS update, /progress with readiness, /leaderboard, /review), mock exam
 starts, closed-loop saturation throughput, a raw aiosqlite baseline on the same file and
 settings, content load time and peak RSS. Prints a table and one JSON line.
+
+With `--postgres URL` (`make bench-pg`), the seeded file is copied into a new database on that
+PostgreSQL server and every phase runs on the PostgreSQL store; the baseline is raw asyncpg.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
 import resource
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from bot.content import Content, load_content
 from bot.daily import DailyService
+from bot.db_copy import copy_database
 from bot.exam import ExamService
 from bot.localtime import local_date, stamp
+from bot.pg_store import open_pg_store
 from bot.service import StudyService, week_key
-from bot.store import CACHE_KIB, open_store
+from bot.store import CACHE_KIB, Store, open_store
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
 from scheduler.daily import DailyScheduler
 
@@ -309,6 +317,52 @@ async def baseline(path: Path, workers: int, seconds: float) -> float:
         await db.close()
 
 
+async def pg_baseline(url: str, workers: int, seconds: float) -> float:
+    """Raw asyncpg on the same server: one INSERT per committed transaction, a pool as big."""
+    import asyncpg
+
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=10)
+    await pool.execute(
+        "CREATE TABLE IF NOT EXISTS baseline (id BIGSERIAL PRIMARY KEY, u TEXT, question TEXT, "
+        "correct INTEGER, at TEXT)"
+    )
+
+    async def insert(n: int) -> None:
+        await pool.execute(
+            "INSERT INTO baseline (u, question, correct, at) VALUES ($1, $2, $3, $4)",
+            f"u{n}", "d1.1-x", 1, "2026-11-27T00:00:00Z",
+        )  # fmt: skip
+
+    try:
+        return await closed_loop(workers, seconds, insert)
+    finally:
+        await pool.close()
+
+
+@contextlib.asynccontextmanager
+async def postgres_copy(server: str, seeded: Path) -> AsyncIterator[str]:
+    """A new database on `server` holding a copy of the seeded SQLite file; dropped after."""
+    import asyncpg
+
+    name = f"studybot_bench_{os.getpid()}"
+    admin = await asyncpg.connect(server)
+    await admin.execute(f"CREATE DATABASE {name}")
+    url = server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        t0 = time.perf_counter()
+        source, target = await open_store(seeded), await open_pg_store(url)
+        try:
+            await copy_database(source, target)
+        finally:
+            await source.close()
+            await target.close()
+        print(f"copied to PostgreSQL in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        yield url
+    finally:
+        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        await admin.close()
+
+
 async def main(args: argparse.Namespace) -> dict[str, float]:
     began = time.perf_counter()
     content = load_content()
@@ -324,24 +378,36 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
             f"cards in {time.perf_counter() - t0:.1f} s",
             file=sys.stderr,
         )
-        store = await open_store(path)
-        service = StudyService(content, store, rng=random.Random(3))
-        t0 = time.perf_counter()  # the first /leaderboard reads the whole board once
-        await service.leaderboard(UserRef("discord", MAIN, "u0", ""), "en")
-        leaderboard_first_ms = (time.perf_counter() - t0) * 1000
-        await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
-        samples = await open_loop(service, args.users, args.rate, args.seconds)
-        starts = await exam_starts(service, args.users, args.exams)
-        rng = random.Random(5)
-        learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
-        for learner in learners:
-            await learner.prepare(args.cards)
-        answers_per_s = await closed_loop(
-            args.workers, args.seconds, lambda n: learners[n].answer(), limit=args.cards
-        )
-        fan = await fan_out(service, args.users, args.channels, args.rate)
-        await store.close()
-        base = await baseline(path, args.workers, args.seconds)
+        if args.postgres:
+            async with postgres_copy(args.postgres, path) as url:
+                return await phases(args, content, content_load_s, await open_pg_store(url), url)
+        return await phases(args, content, content_load_s, await open_store(path), path)
+
+
+async def phases(
+    args: argparse.Namespace, content: Content, content_load_s: float, store: Store, where: Any
+) -> dict[str, float]:
+    """Every measured phase on one store (SQLite or PostgreSQL), then the raw baseline."""
+    service = StudyService(content, store, rng=random.Random(3))
+    t0 = time.perf_counter()  # the first /leaderboard reads the whole board once
+    await service.leaderboard(UserRef("discord", MAIN, "u0", ""), "en")
+    leaderboard_first_ms = (time.perf_counter() - t0) * 1000
+    await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
+    samples = await open_loop(service, args.users, args.rate, args.seconds)
+    starts = await exam_starts(service, args.users, args.exams)
+    rng = random.Random(5)
+    learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
+    for learner in learners:
+        await learner.prepare(args.cards)
+    answers_per_s = await closed_loop(
+        args.workers, args.seconds, lambda n: learners[n].answer(), limit=args.cards
+    )
+    fan = await fan_out(service, args.users, args.channels, args.rate)
+    await store.close()
+    if isinstance(where, Path):
+        base = await baseline(where, args.workers, args.seconds)
+    else:
+        base = await pg_baseline(where, args.workers, args.seconds)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         **{
@@ -390,4 +456,9 @@ if __name__ == "__main__":
     )
     p.add_argument("--review-cards", type=int, default=200, help="review cards per learner")
     p.add_argument("--exams", type=int, default=300, help="mock exams started, one per learner")
+    p.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL: a database is made on this server, seeded, and dropped after",
+    )
     report(asyncio.run(main(p.parse_args())))

@@ -15,7 +15,7 @@ from typing import Any
 from bot.errors import StudyBotError
 from bot.store import SqliteStore, Store
 
-__all__ = ["CopyError", "Copied", "copy_database", "is_empty"]
+__all__ = ["Copied", "CopyError", "copy_database", "is_empty"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,12 @@ TABLES: tuple[tuple[str, str, str], ...] = (
 )
 # Written by a trigger when its exam is copied, then brought to the source's state.
 EXAM_ITEMS = ("exam_items", "exam_id, position, question_id, seq, choice, answered_at")
+# Written by the answers' trigger, then set to the source's rows (cards included): a row the
+# answers do not explain (an import, a test seed) is copied too.
+SEEN_COLUMNS = (
+    "user_id, question_id, times, last_correct, last_at, first_correct, card_state, card_step, "
+    "stability, difficulty, due, reviewed_at"
+)
 CHECKED = ("users", "attempts", "scores", "seen", "daily_posts", "exams", "exam_items", "reports")
 SCORES = "SELECT user_id, period, domain, attempts, correct FROM scores"
 IDENTITIES = ("users", "attempts", "daily_channels", "daily_posts", "exams")
@@ -143,14 +149,8 @@ async def copy_database(source: Store, target: Store, replace: bool = False) -> 
             await dst.put(table, columns, rows[start : start + BATCH], "")
         log.info("copied %d rows of %s", len(rows), table)
     table, columns = EXAM_ITEMS
-    items = await src.rows(f"SELECT {columns} FROM {table} ORDER BY exam_id, position")
-    await dst.put(
-        table,
-        columns,
-        items,
-        "ON CONFLICT (exam_id, position) DO UPDATE SET seq = excluded.seq, "
-        "choice = excluded.choice, answered_at = excluded.answered_at",
-    )
+    await _overwrite(src, dst, table, columns, "exam_id, position")
+    await _overwrite(src, dst, "seen", SEEN_COLUMNS, "user_id, question_id")
     if not dst.sqlite:
         for name in IDENTITIES:
             await dst.execute(
@@ -158,6 +158,18 @@ async def copy_database(source: Store, target: Store, replace: bool = False) -> 
                 f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
             )
     return await _check(src, dst)
+
+
+async def _overwrite(src: _Db, dst: _Db, table: str, columns: str, key: str) -> None:
+    """Insert the source's rows, or set the target's row of the same key to them."""
+    keys = {k.strip() for k in key.split(",")}
+    update = ", ".join(
+        f"{c} = excluded.{c}" for c in (c.strip() for c in columns.split(",")) if c not in keys
+    )
+    rows = await src.rows(f"SELECT {columns} FROM {table} ORDER BY {key}")
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        await dst.put(table, columns, chunk, f"ON CONFLICT ({key}) DO UPDATE SET {update}")
 
 
 async def _empty(db: _Db) -> None:

@@ -31,7 +31,11 @@ log = logging.getLogger(__name__)
 
 
 class Publisher(Protocol):
-    """What a platform adapter provides to post in its channels."""
+    """What a platform adapter provides to post in its channels.
+
+    A publisher may also define `owns(channel) -> bool`: False for a channel another process
+    posts in (a sharded Discord bot posts only in its own shards' servers).
+    """
 
     platform: str
     rate_per_second: float  # per bot, or per community when the publisher sets per_community
@@ -132,8 +136,14 @@ class DailyScheduler:
             self.scheduler.shutdown(wait=False)
 
     async def channels(self) -> list[DailyChannel]:
+        """The enabled channels this process posts in: its platforms', and, on a sharded bot,
+        only the servers of its shards (another process posts in the others)."""
         every = await self.daily.store.channels(enabled_only=True)
-        return [c for c in every if c.platform in self.publishers]
+        return [c for c in every if c.platform in self.publishers and self._owns(c)]
+
+    def _owns(self, channel: DailyChannel) -> bool:
+        owns = getattr(self.publishers[channel.platform], "owns", None)
+        return owns is None or bool(owns(channel))
 
     async def refresh(self) -> None:
         """Bring the cron jobs in line with the channels' settings in the database."""

@@ -138,10 +138,9 @@ async def _reach_database(settings: Settings) -> str:
     url = settings.database_url.reveal()
     pool = await connect_pool(url, size=1)
     try:
-        version = await pool.fetchval(
-            "SELECT CASE WHEN to_regclass('studybot_schema') IS NULL THEN 0 "
-            "ELSE (SELECT coalesce(max(version), 0) FROM studybot_schema) END"
-        )
+        version = 0
+        if await pool.fetchval("SELECT to_regclass('studybot_schema')") is not None:
+            version = await pool.fetchval("SELECT coalesce(max(version), 0) FROM studybot_schema")
     finally:
         await pool.close()
     return f"database: {where(url)} answers (schema version {version})"

@@ -97,17 +97,29 @@ def test_the_build_context_lets_in_what_the_package_needs_and_no_secret() -> Non
     assert {"**/*.db", "**/__pycache__"} <= set(rules)
 
 
-def test_compose_runs_both_bots_on_one_shared_volume_and_restarts_them() -> None:
+def test_compose_runs_both_bots_on_one_database_of_either_kind_and_restarts_them() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"discord", "slack"}
-    for name, service in services.items():
-        assert service["command"] == [name]
-        assert service["restart"] == "unless-stopped"
-        assert service["env_file"] == ".env"
-        assert service["volumes"] == ["studybot-data:/data"]
-        assert service["build"] == "."
-    assert list(compose["volumes"]) == ["studybot-data"]
+    bots = {"sqlite": ("discord", "slack"), "postgres": ("discord-pg", "slack-pg")}
+    assert set(services) == {*bots["sqlite"], *bots["postgres"], "postgres"}
+    for profile, names in bots.items():
+        for name in names:
+            service = services[name]
+            assert service["profiles"] == [profile]
+            assert service["command"] == [name.removesuffix("-pg")]
+            assert service["restart"] == "unless-stopped"
+            assert service["env_file"] == ".env"
+            assert service["volumes"] == ["studybot-data:/data"]
+            assert service["build"] == "."
+    for name in bots["postgres"]:
+        url = load_settings(services[name]["environment"]).database_url
+        assert url is not None and "@postgres:5432/studybot" in url.reveal()
+        assert services[name]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    db = services["postgres"]
+    assert db["image"].startswith("postgres:") and db["profiles"] == ["postgres"]
+    assert db["volumes"] == ["studybot-postgres:/var/lib/postgresql/data"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert list(compose["volumes"]) == ["studybot-data", "studybot-postgres"]
 
 
 def test_env_example_documents_every_setting_and_holds_no_value_that_overrides_the_image() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import aiohttp
 import discord
@@ -57,12 +58,17 @@ class StudyBot(discord.Client):
     """The bot: one client, one command tree, over the study and daily services."""
 
     def __init__(
-        self, services: Services, *, guild_id: int | None = None, sync: bool = True
+        self,
+        services: Services,
+        *,
+        guild_id: int | None = None,
+        sync: bool = True,
+        **shards: Any,
     ) -> None:
         # The bot never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
-        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **shards)
         self.services = services
         self.daily = services.daily
         self.exam = services.exam
@@ -114,9 +120,26 @@ class StudyBot(discord.Client):
         return self.is_ready() and not self.is_closed()
 
 
-def build_bot(services: Services, *, guild_id: int | None = None, sync: bool = True) -> StudyBot:
+class ShardedStudyBot(StudyBot, discord.AutoShardedClient):
+    """The bot on several gateway shards (discord.py's AutoShardedClient): this process runs
+    `shard_ids` of `shard_count`, another process the others, on one shared database."""
+
+
+def build_bot(
+    services: Services,
+    *,
+    guild_id: int | None = None,
+    sync: bool = True,
+    shard_count: int | None = None,
+    shard_ids: tuple[int, ...] | None = None,
+) -> StudyBot:
     """The bot around the services; nothing connects until `login` or `start`."""
-    return StudyBot(services, guild_id=guild_id, sync=sync)
+    if shard_count is None:
+        return StudyBot(services, guild_id=guild_id, sync=sync)
+    ids = list(shard_ids) if shard_ids is not None else None
+    return ShardedStudyBot(
+        services, guild_id=guild_id, sync=sync, shard_count=shard_count, shard_ids=ids
+    )
 
 
 class DiscordFace:
@@ -128,7 +151,12 @@ class DiscordFace:
         settings.require("discord_token")
         assert settings.discord_token is not None
         self.token = settings.discord_token.reveal()
-        self.bot = build_bot(services, guild_id=settings.discord_guild_id)
+        self.bot = build_bot(
+            services,
+            guild_id=settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.discord_shard_ids,
+        )
         self.publisher = DiscordPublisher(self.bot)
         self.ready = self.bot.started
 

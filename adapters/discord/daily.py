@@ -135,6 +135,15 @@ class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
+    def owns(self, channel: DailyChannel) -> bool:
+        """Whether this process runs the shard of the channel's server (always, unsharded)."""
+        count = self.client.shard_count
+        ids = getattr(self.client, "shard_ids", None)
+        if not count or ids is None:
+            return True
+        # Discord's rule: a server's shard is (server id >> 22) % shard count.
+        return (int(channel.community) >> 22) % count in ids
+
     async def post_question(
         self, channel: DailyChannel, post: DailyPost, card: QuestionCard
     ) -> str:
