@@ -1,20 +1,20 @@
 """The PostgreSQL store: several bot processes on one database (asyncpg, a connection pool).
 
 The schema is the SQLite one, table for table, so `studybot db copy` moves rows as they are.
-Each answer is one transaction: the learner's card is read under a row lock (`FOR UPDATE`), the
-attempt is inserted (a repeat of the same card and nonce inserts nothing, in whichever process
-it arrives), and a trigger moves the aggregates in that same transaction. Leaderboards rank in
-memory as with SQLite; a board shown after REFRESH seconds is read again, so answers recorded by
-other processes show up within that delay, and a learner never moves back (totals only grow).
+Answers are committed as with SQLite (bot.store.GroupCommit): the answers that arrive together
+are one multi-row INSERT, one statement, so one transaction; a repeat of the same card and nonce
+inserts nothing, in whichever process it arrives; a trigger moves the aggregates in that same
+transaction. Leaderboards rank in memory as with SQLite; a board shown after REFRESH seconds is
+read again, so answers recorded by other processes show up within that delay, and a learner
+never moves back (totals only grow).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -22,18 +22,17 @@ import asyncpg
 from bot.daily_store import SqlDailyStore
 from bot.errors import ConfigError, NewerDatabase, StorageError
 from bot.learning_store import SqlLearningStore, card_from_columns
-from bot.logs import RateLimitedLog
-from bot.ranking import BoardKey, Boards, Totals
+from bot.memory import CardState
+from bot.ranking import BoardKey, Totals
 from bot.sql import DuplicateRow, numbered
 from bot.store import (
     INSERT_COLUMNS,
-    AttemptRecord,
+    Batch,
     DomainScore,
-    RankRow,
-    Recorded,
+    GroupCommit,
+    Key,
     StoredUser,
     community_key,
-    rank_rows,
 )
 from bot.views import UserRef
 
@@ -45,7 +44,6 @@ POOL_SIZE = 10
 REFRESH = 5.0  # seconds: how late another process's answers may show on a leaderboard
 # pg_advisory_lock key: "studybot" in ASCII, so two processes migrate one after the other.
 MIGRATION_LOCK = 0x7374756479626F74 & 0x7FFFFFFFFFFFFFFF
-RETRIES = 3  # a deadlock or serialization failure is retried; PostgreSQL chose a victim
 
 PG_MIGRATIONS: tuple[str, ...] = (
     # 1: everything SQLite has at its version 4.
@@ -215,7 +213,6 @@ PG_MIGRATIONS: tuple[str, ...] = (
 
 # Failures of the database or of the way to it: the answer was not counted.
 _UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
-_RETRY = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 
 def where(url: str) -> str:
@@ -267,19 +264,16 @@ class PgSql:
         return f"coalesce(json_object_agg({key}, {value}), '{{}}')::text"
 
 
-class PgStore:
-    """The store for several processes: every write is a transaction on a pooled connection."""
+class PgStore(GroupCommit):
+    """The store for several processes: group commit on a pooled connection per batch."""
 
     def __init__(self, pool: asyncpg.Pool, url: str, refresh: float = REFRESH) -> None:
+        super().__init__(refresh)
         self.pool = pool
         self.url = url
         self.sql = PgSql(pool)
         self.daily = SqlDailyStore(self.sql)
         self.learning = SqlLearningStore(self.sql)
-        self.boards = Boards(self._totals, refill_after=refresh)
-        self._users: dict[tuple[str, str, str], StoredUser] = {}
-        self.writable = True
-        self._failures = RateLimitedLog(log)
 
     async def user(self, ref: UserRef) -> StoredUser:
         """Find or create the user; refresh a changed display name."""
@@ -307,75 +301,70 @@ class PgStore:
         self._users = {k: (updated if v.id == user.id else v) for k, v in self._users.items()}
         return updated
 
-    async def record(self, attempt: AttemptRecord) -> Recorded:
-        """Commit one answer; `counted` is False if this (user, nonce) was already recorded,
-        by this process or another."""
-        for retry in range(RETRIES):
-            try:
-                recorded, totals = await self._record(attempt)
-                break
-            except _RETRY as error:
-                if retry == RETRIES - 1:
-                    raise self._failed(error) from error
-            except _UNAVAILABLE as error:
-                raised = _storage(error)
-                if raised is error:  # a constraint: the caller's mistake, not the database's
-                    raise
-                raise self._failed(error) from error
-        self.writable = True
-        for period, domain, attempts, correct in totals:
-            self.boards.put((attempt.community, period, domain), attempt.user_id, attempts, correct)
-        return recorded
+    def _storage_error(self, error: Exception) -> Exception:
+        return _storage(error) if isinstance(error, _UNAVAILABLE) else error
 
-    def _failed(self, error: BaseException) -> StorageError:
-        self.writable = False
-        self._failures.warning(type(error).__name__, "committing an answer failed: %s", error)
-        return StorageError(str(error))
+    async def _insert(self, batch: Batch) -> object:
+        """The (user, nonce) keys inserted; a repeat, from any process, inserts nothing."""
+        # In learner order (stable: a learner's answers keep theirs), so that two processes'
+        # batches lock the learners' score rows in one order and never deadlock.
+        rows = sorted((a.values() for a, _ in batch), key=lambda v: v[0])  # type: ignore[arg-type, return-value]
+        width = len(INSERT_COLUMNS.split(","))
+        marks = ", ".join(
+            "(" + ", ".join(f"${n * width + c + 1}" for c in range(width)) + ")"
+            for n in range(len(rows))
+        )
+        found = await self.pool.fetch(
+            f"INSERT INTO attempts ({INSERT_COLUMNS}) VALUES {marks} "
+            "ON CONFLICT (user_id, nonce) DO NOTHING RETURNING user_id, nonce",
+            *(v for row in rows for v in row),
+        )
+        return {(r[0], r[1]) for r in found}
 
-    async def _record(self, attempt: AttemptRecord) -> tuple[Recorded, list[Any]]:
-        uid = attempt.user_id
-        periods = ["all", *({attempt.week} & self.boards.periods())]
-        async with self.pool.acquire() as con, con.transaction():
-            if attempt.reviewer is not None:
-                row = await con.fetchrow(
-                    "SELECT card_state, card_step, stability, difficulty, due, reviewed_at "
-                    "FROM seen WHERE user_id = $1 AND question_id = $2 FOR UPDATE",
-                    uid,
-                    attempt.question_id,
-                )
-                held = card_from_columns(row) if row is not None and row[4] else None
-                card = attempt.reviewer(held)
-                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
-            marks = ", ".join(f"${n}" for n in range(1, len(INSERT_COLUMNS.split(",")) + 1))
-            choice = await con.fetchval(
-                f"INSERT INTO attempts ({INSERT_COLUMNS}) VALUES ({marks}) "
-                "ON CONFLICT (user_id, nonce) DO NOTHING RETURNING choice",
-                *attempt.values(),
-            )
-            counted = choice is not None
-            if not counted:
-                choice = await con.fetchval(
-                    "SELECT choice FROM attempts WHERE user_id = $1 AND nonce = $2",
-                    uid,
-                    attempt.nonce,
-                )
-            totals = await con.fetch(
-                "SELECT period, domain, attempts, correct FROM scores "
-                "WHERE user_id = $1 AND period = ANY($2::text[])",
-                uid,
-                periods,
-            )
-            due = await con.fetchval(
-                "SELECT count(*) FROM seen WHERE user_id = $1 AND due <= $2",
-                uid,
-                attempt.answered_at,
-            )
-        mine = next((r for r in totals if r[0] == "all" and r[1] == attempt.domain), None)
-        score = DomainScore(attempt.domain, mine[2] if mine else 0, mine[3] if mine else 0)
-        return Recorded(counted, score, str(choice), int(due)), list(totals)
+    async def _counted(self, batch: Batch, inserted: object) -> tuple[set[Key], dict[Key, str]]:
+        fresh = cast(set[Key], inserted)
+        others = {(a.user_id, a.nonce) for a, _ in batch} - fresh
+        if not others:
+            return set(fresh), {}
+        users, nonces = zip(*others, strict=True)
+        rows = await self.pool.fetch(
+            "SELECT user_id, nonce, choice FROM attempts WHERE (user_id, nonce) IN "
+            "(SELECT * FROM unnest($1::bigint[], $2::text[]))",
+            list(users),
+            list(nonces),
+        )
+        return set(fresh), {(r[0], r[1]): r[2] for r in rows}
 
-    async def prefetch_card(self, user_id: int, question_id: str) -> None:
-        """Nothing to do: the card is read under a lock in the answer's own transaction."""
+    async def _cards(self, keys: set[Key]) -> dict[Key, CardState | None]:
+        if not keys:
+            return {}
+        users, questions = zip(*keys, strict=True)
+        rows = await self.pool.fetch(
+            "SELECT user_id, question_id, card_state, card_step, stability, difficulty, due, "
+            "reviewed_at FROM seen WHERE due IS NOT NULL AND (user_id, question_id) IN "
+            "(SELECT * FROM unnest($1::bigint[], $2::text[]))",
+            list(users),
+            list(questions),
+        )
+        return {(r[0], r[1]): card_from_columns(r[2:]) for r in rows}
+
+    async def _score_rows(self, users: list[int], periods: list[str]) -> Iterable[Sequence[Any]]:
+        rows = await self.pool.fetch(
+            "SELECT user_id, period, domain, attempts, correct FROM scores "
+            "WHERE user_id = ANY($1::bigint[]) AND period = ANY($2::text[])",
+            users,
+            periods,
+        )
+        return [tuple(r) for r in rows]
+
+    async def _due_counts(self, users: list[int], now: str) -> dict[int, int]:
+        rows = await self.pool.fetch(
+            "SELECT user_id, count(*) FROM seen WHERE user_id = ANY($1::bigint[]) AND due <= $2 "
+            "GROUP BY user_id",
+            users,
+            now,
+        )
+        return {r[0]: r[1] for r in rows}
 
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]:
         rows = await self.sql.rows(
@@ -389,12 +378,6 @@ class PgStore:
             "SELECT question_id, last_correct FROM seen WHERE user_id = ?", (user_id,)
         )
         return {r[0]: bool(r[1]) for r in rows}
-
-    async def leaderboard(
-        self, community: str, user_id: int, period: str, domain: int, limit: int
-    ) -> tuple[list[RankRow], RankRow | None]:
-        board = await self.boards.board((community, period, domain))
-        return await rank_rows(board, user_id, limit, self._names)
 
     async def _totals(self, key: BoardKey) -> Totals:
         rows = await self.sql.rows(
@@ -415,7 +398,8 @@ class PgStore:
         return self.writable and await self.pool.fetchval("SELECT 1") == 1
 
     async def close(self) -> None:
-        self.boards.close()
+        """Wait for queued answers to be committed, then close the pool."""
+        await self._drain()
         await self.pool.close()
 
 

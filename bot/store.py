@@ -1,4 +1,4 @@
-"""Persistence: the store port and its aiosqlite implementation.
+"""Persistence: the store port, the group commit both databases use, and the SQLite store.
 
 Every answer is a row in `attempts`; triggers update the per-user, per-domain and weekly
 aggregates in the same statement's transaction, so an acknowledged answer and its scores are
@@ -6,12 +6,9 @@ committed together. Leaderboards rank those aggregates in memory (`bot.ranking`)
 filled from an index of `scores` the first time it is asked for, then kept current by every
 commit, and refilled in the background so answers another process records show up too.
 
-Writes go through one writer connection. Answers that arrive together are committed together
-(group commit): one multi-row INSERT is one atomic statement, so there is no multi-statement
-transaction for concurrent tasks to interleave, and an answer is acknowledged only once its
-batch is committed. A full batch is sent at once, so the writer thread commits it while the
-event loop prepares the next one. Reads use a second connection, so they never queue behind
-a write.
+Answers that arrive together are committed together (group commit, `GroupCommit`): one
+multi-row INSERT is one atomic statement, and an answer is acknowledged only once its batch is
+committed. The PostgreSQL store (bot.pg_store) runs the same engine with its own statements.
 """
 
 from __future__ import annotations
@@ -22,10 +19,10 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import aiosqlite
 
@@ -43,6 +40,7 @@ from bot.views import UserRef
 __all__ = [
     "AttemptRecord",
     "DomainScore",
+    "GroupCommit",
     "RankRow",
     "Recorded",
     "SqliteStore",
@@ -376,8 +374,213 @@ def community_key(ref: UserRef) -> str:
     return f"{ref.platform}:{ref.community}"
 
 
-class SqliteStore:
-    """The embedded default store: SQLite in WAL mode, one writer and one reader connection."""
+Batch = list[tuple[AttemptRecord, "asyncio.Future[Recorded]"]]
+Key = tuple[int, str]
+
+
+class GroupCommit:
+    """Answers that arrive together are committed together, on either database.
+
+    One multi-row INSERT per batch is one atomic statement (no multi-statement transaction for
+    concurrent tasks to interleave); an answer is acknowledged only once its batch is committed.
+    Each answer's spaced-review card is computed right before the INSERT from the card as it
+    stands; a card this process read when the question was shown, or moved with an answer not
+    yet committed, is not read again. A subclass supplies the statements (the `_` hooks below).
+    """
+
+    def __init__(self, refresh: float = 60.0) -> None:
+        self._users: dict[tuple[str, str, str], StoredUser] = {}
+        self._queue: Batch = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sending = False
+        self._commits: set[asyncio.Task[None]] = set()
+        self.boards = Boards(self._totals, refill_after=refresh)
+        # Cards this process knows to be current, with when it learnt them: read when the
+        # question was shown, or moved by this process's answers (committed or not yet).
+        self._known: dict[Key, tuple[CardState | None, float]] = {}
+        # Whether the last answers could be written: /healthz turns 503 while they cannot.
+        self.writable = True
+        self._failures = RateLimitedLog(log)
+
+    # -- what a database supplies ----------------------------------------------------------------
+
+    async def _insert(self, batch: Batch) -> object:
+        """Commit the batch's attempts, repeats ignored; what `_counted` needs to tell them."""
+        raise NotImplementedError
+
+    async def _counted(self, batch: Batch, inserted: object) -> tuple[set[Key], dict[Key, str]]:
+        """The (user, nonce) keys this commit inserted, and the recorded choice of the others."""
+        raise NotImplementedError
+
+    async def _cards(self, keys: set[Key]) -> dict[Key, CardState | None]:
+        raise NotImplementedError
+
+    async def _score_rows(self, users: list[int], periods: list[str]) -> Iterable[Sequence[Any]]:
+        """(user, period, domain, attempts, correct) rows, read right after a commit."""
+        raise NotImplementedError
+
+    async def _due_counts(self, users: list[int], now: str) -> dict[int, int]:
+        raise NotImplementedError
+
+    async def _totals(self, key: BoardKey) -> Totals:
+        raise NotImplementedError
+
+    async def _names(self, user_ids: set[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def _storage_error(self, error: Exception) -> Exception:
+        """A StorageError for a database that cannot write; a constraint or a bug as it is."""
+        return error
+
+    # -- the engine --------------------------------------------------------------------------------
+
+    async def record(self, attempt: AttemptRecord) -> Recorded:
+        """Commit one answer; `counted` is False if this (user, nonce) was already recorded."""
+        # Looked up once: on Python 3.11 each lookup asks the kernel for the process id.
+        loop = self._loop = self._loop or asyncio.get_running_loop()
+        future: asyncio.Future[Recorded] = loop.create_future()
+        self._queue.append((attempt, future))
+        if len(self._queue) >= SEND_AT:
+            self._send()
+        elif not self._sending:
+            # After the callbacks already due, so answers arriving together share a commit.
+            self._sending = True
+            loop.call_soon(self._send)
+        return await future
+
+    def _send(self) -> None:
+        self._sending = False
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            task = asyncio.create_task(self._commit_batch(batch))
+            self._commits.add(task)
+            task.add_done_callback(self._commits.discard)
+
+    async def _commit_batch(self, batch: Batch) -> None:
+        # Batches in flight wait in the writer's queue: they commit in the order sent.
+        try:
+            batch = await self._review(batch)
+            inserted = await self._insert(batch)
+        except Exception as error:
+            self.writable = False
+            self._failures.warning(type(error).__name__, "committing answers failed: %s", error)
+            self._forget(batch)
+            await self._commit_each(batch, error)
+            return
+        self.writable = True
+        try:
+            await self._acknowledge(batch, inserted)
+        except Exception as error:  # committed, but not read back: never insert it again
+            log.warning("reading back %d committed answer(s) failed: %s", len(batch), error)
+            for _, future in batch:
+                _fail(future, error)
+
+    async def _commit_each(self, batch: Batch, error: Exception) -> None:
+        # One bad row must not fail the answers that were batched with it.
+        if len(batch) == 1:
+            _fail(batch[0][1], self._storage_error(error))
+            return
+        for item in batch:
+            await self._commit_batch([item])
+
+    async def _review(self, batch: Batch) -> Batch:
+        """Each answer's card after it, from the cards as they stand.
+
+        A card this process knows (read when its question was shown, or moved by a batch not
+        yet committed: batches are pipelined) is not read again, so the writer only writes and
+        two answers to one card in consecutive batches never overwrite each other.
+        """
+        keys = {(a.user_id, a.question_id) for a, _ in batch if a.reviewer is not None}
+        if not keys:
+            return batch
+        await self._learn(keys)
+        reviewed = []
+        for attempt, future in batch:
+            if attempt.reviewer is not None:
+                key = (attempt.user_id, attempt.question_id)
+                card = attempt.reviewer(self._known[key][0])
+                self._known[key] = (card, time.monotonic())
+                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
+            reviewed.append((attempt, future))
+        return reviewed
+
+    async def prefetch_card(self, user_id: int, question_id: str) -> None:
+        """Read a learner's card for a question about to be shown, so the answer waits for no
+        read."""
+        await self._learn({(user_id, question_id)})
+
+    async def _learn(self, keys: set[Key]) -> None:
+        now = time.monotonic()
+        fresh = {k for k in keys if k in self._known and now - self._known[k][1] < KNOWN_FOR}
+        missing = keys - fresh
+        if not missing:
+            return
+        found = await self._cards(missing)
+        if len(self._known) + len(missing) > MAX_KNOWN:
+            self._known.clear()
+        self._known.update({k: (found.get(k), now) for k in missing})
+
+    def _forget(self, batch: Batch) -> None:
+        """The batch failed: its cards were not written, so they are read again next time."""
+        for attempt, _ in batch:
+            key = (attempt.user_id, attempt.question_id)
+            if attempt.card is not None and self._known.get(key, (None,))[0] is attempt.card:
+                del self._known[key]
+
+    async def _acknowledge(self, batch: Batch, inserted: object) -> None:
+        fresh, first = await self._counted(batch, inserted)
+        # The scores and the reviews due, read at the same time.
+        scores, due = await asyncio.gather(self._scores_of(batch), self._due_of(batch))
+        for attempt, future in batch:
+            key = (attempt.user_id, attempt.nonce)
+            counted = key in fresh
+            fresh.discard(key)  # a repeat inside one batch counts once too
+            choice = first.setdefault(key, attempt.choice)
+            if not future.done():
+                attempts, correct = scores.get((attempt.user_id, attempt.domain), (0, 0))
+                score = DomainScore(attempt.domain, attempts, correct)
+                future.set_result(Recorded(counted, score, choice, due.get(attempt.user_id, 0)))
+
+    async def _due_of(self, batch: Batch) -> dict[int, int]:
+        """Each learner's reviews due at the batch's latest answer, right after the commit."""
+        users = sorted({a.user_id for a, _ in batch})
+        return await self._due_counts(users, max(a.answered_at for a, _ in batch))
+
+    async def _scores_of(self, batch: Batch) -> dict[tuple[int, int], tuple[int, int]]:
+        """(user, domain) -> all-time (attempts, correct) after the commit; boards follow too."""
+        community = {a.user_id: a.community for a, _ in batch}
+        periods = ["all", *({a.week for a, _ in batch} & self.boards.periods())]
+        found: dict[tuple[int, int], tuple[int, int]] = {}
+        for uid, period, domain, attempts, correct in await self._score_rows(
+            list(community), periods
+        ):
+            self.boards.put((community[uid], period, domain), uid, attempts, correct)
+            if period == "all":
+                found[uid, domain] = attempts, correct
+        return found
+
+    async def leaderboard(
+        self, community: str, user_id: int, period: str, domain: int, limit: int
+    ) -> tuple[list[RankRow], RankRow | None]:
+        """The board's first `limit` learners and the caller's own row (None if not ranked)."""
+        board = await self.boards.board((community, period, domain))
+        return await rank_rows(board, user_id, limit, self._names)
+
+    async def _drain(self) -> None:
+        """Wait for queued answers to be committed; stop refreshing boards."""
+        self._send()
+        while self._commits:
+            await asyncio.gather(*self._commits)
+        self.boards.close()
+
+
+class SqliteStore(GroupCommit):
+    """The embedded default store: SQLite in WAL mode, one writer and one reader connection.
+
+    Writes go through the writer connection; reads use a second one, so they never queue behind
+    a write. A full batch is sent at once, so the writer thread commits it while the event loop
+    prepares the next one.
+    """
 
     def __init__(
         self,
@@ -385,6 +588,7 @@ class SqliteStore:
         reader: aiosqlite.Connection,
         checkpointer: aiosqlite.Connection | None = None,
     ) -> None:
+        super().__init__()
         self.db = db
         self.reader = reader
         self.checkpointer = checkpointer
@@ -392,18 +596,6 @@ class SqliteStore:
         sql = SqliteSql(db, reader)
         self.daily = SqlDailyStore(sql)
         self.learning = SqlLearningStore(sql)
-        self._users: dict[tuple[str, str, str], StoredUser] = {}
-        self._queue: list[tuple[AttemptRecord, asyncio.Future[Recorded]]] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._sending = False
-        self._commits: set[asyncio.Task[None]] = set()
-        self.boards = Boards(self._totals)
-        # Cards this process knows to be current, with when it learnt them: read when the
-        # question was shown, or moved by this process's answers (committed or not yet).
-        self._known: dict[tuple[int, str], tuple[CardState | None, float]] = {}
-        # Whether the last answers could be written: /healthz turns 503 while they cannot.
-        self.writable = True
-        self._failures = RateLimitedLog(log)
 
     @writes
     async def user(self, ref: UserRef) -> StoredUser:
@@ -434,99 +626,10 @@ class SqliteStore:
         self._users = {k: (updated if v.id == user.id else v) for k, v in self._users.items()}
         return updated
 
-    async def record(self, attempt: AttemptRecord) -> Recorded:
-        """Commit one answer; `counted` is False if this (user, nonce) was already recorded."""
-        # Looked up once: on Python 3.11 each lookup asks the kernel for the process id.
-        loop = self._loop = self._loop or asyncio.get_running_loop()
-        future: asyncio.Future[Recorded] = loop.create_future()
-        self._queue.append((attempt, future))
-        if len(self._queue) >= SEND_AT:
-            self._send()
-        elif not self._sending:
-            # After the callbacks already due, so answers arriving together share a commit.
-            self._sending = True
-            loop.call_soon(self._send)
-        return await future
+    def _storage_error(self, error: Exception) -> Exception:
+        return storage_error(error)
 
-    def _send(self) -> None:
-        self._sending = False
-        while self._queue:
-            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-            task = asyncio.create_task(self._commit_batch(batch))
-            self._commits.add(task)
-            task.add_done_callback(self._commits.discard)
-
-    async def _commit_batch(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
-    ) -> None:
-        # Batches in flight wait in the writer thread's queue: they commit in the order sent.
-        try:
-            batch = await self._review(batch)
-            inserted, last = await self._insert(batch)
-        except Exception as error:
-            self.writable = False
-            self._failures.warning(str(error), "committing answers failed: %s", error)
-            self._forget(batch)
-            await self._commit_each(batch, error)
-            return
-        self.writable = True
-        try:
-            await self._acknowledge(batch, inserted, last)
-        except Exception as error:  # committed, but not read back: never insert it again
-            log.warning("reading back %d committed answer(s) failed: %s", len(batch), error)
-            for _, future in batch:
-                _fail(future, error)
-
-    async def _commit_each(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], error: Exception
-    ) -> None:
-        # One bad row must not fail the answers that were batched with it.
-        if len(batch) == 1:
-            _fail(batch[0][1], storage_error(error))
-            return
-        for item in batch:
-            await self._commit_batch([item])
-
-    async def _review(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
-    ) -> list[tuple[AttemptRecord, asyncio.Future[Recorded]]]:
-        """Each answer's card after it, from the cards as they stand.
-
-        A card this process knows (read when its question was shown, or moved by a batch not
-        yet committed: batches are pipelined) is not read again, so the writer only writes and
-        two answers to one card in consecutive batches never overwrite each other.
-        """
-        keys = {(a.user_id, a.question_id) for a, _ in batch if a.reviewer is not None}
-        if not keys:
-            return batch
-        await self._learn(keys)
-        reviewed = []
-        for attempt, future in batch:
-            if attempt.reviewer is not None:
-                key = (attempt.user_id, attempt.question_id)
-                card = attempt.reviewer(self._known[key][0])
-                self._known[key] = (card, time.monotonic())
-                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
-            reviewed.append((attempt, future))
-        return reviewed
-
-    async def prefetch_card(self, user_id: int, question_id: str) -> None:
-        """Read a learner's card for a question about to be shown, so the answer waits for no
-        read."""
-        await self._learn({(user_id, question_id)})
-
-    async def _learn(self, keys: set[tuple[int, str]]) -> None:
-        now = time.monotonic()
-        fresh = {k for k in keys if k in self._known and now - self._known[k][1] < KNOWN_FOR}
-        missing = keys - fresh
-        if not missing:
-            return
-        found = await self._cards(missing)
-        if len(self._known) + len(missing) > MAX_KNOWN:
-            self._known.clear()
-        self._known.update({k: (found.get(k), now) for k in missing})
-
-    async def _cards(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], CardState | None]:
+    async def _cards(self, keys: set[Key]) -> dict[Key, CardState | None]:
         """The stored cards for these (user, question) pairs, as one JSON row."""
         if not keys:
             return {}
@@ -544,17 +647,8 @@ class SqliteStore:
             if (r[0], r[1]) in keys
         }
 
-    def _forget(self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]) -> None:
-        """The batch failed: its cards were not written, so they are read again next time."""
-        for attempt, _ in batch:
-            key = (attempt.user_id, attempt.question_id)
-            if attempt.card is not None and self._known.get(key, (None,))[0] is attempt.card:
-                del self._known[key]
-
-    async def _insert(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
-    ) -> tuple[int, int]:
-        """Commit the batch's attempts (repeats ignored): rows inserted, and the last one's id."""
+    async def _insert(self, batch: Batch) -> object:
+        """Rows inserted, and the last one's id (one statement's new rows have consecutive ids)."""
         params = [value for a, _ in batch for value in a.values()]
         row = "(" + ", ".join("?" * len(INSERT_COLUMNS.split(","))) + ")"
         values = ", ".join([row] * len(batch))
@@ -563,34 +657,25 @@ class SqliteStore:
         ) as cursor:
             return cursor.rowcount, cursor.lastrowid or 0
 
-    async def _acknowledge(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]], inserted: int, last: int
-    ) -> None:
+    async def _counted(self, batch: Batch, inserted: object) -> tuple[set[Key], dict[Key, str]]:
+        count, last = cast(tuple[int, int], inserted)
         keys = [(a.user_id, a.nonce) for a, _ in batch]
-        fresh = set(keys)
-        first: dict[tuple[int, str], str] = {}  # the choice that counted, per (user, nonce)
-        if inserted < len(batch):  # repeats: one statement's new rows have consecutive ids
-            rows = await self._recorded(keys)
-            # With no row inserted, lastrowid is an older statement's, maybe of another table.
-            fresh = {(r[0], r[1]) for r in rows if inserted and r[3] > last - inserted}
-            first = {(r[0], r[1]): r[2] for r in rows}
-        # The scores on the writer, the reviews due on the reader, at the same time.
-        scores, due = await asyncio.gather(self._scores_of(batch), self._due_of(batch))
-        for (attempt, future), key in zip(batch, keys, strict=True):
-            counted = key in fresh
-            fresh.discard(key)  # a repeat inside one batch counts once too
-            choice = first.setdefault(key, attempt.choice)
-            if not future.done():
-                attempts, correct = scores.get((attempt.user_id, attempt.domain), (0, 0))
-                score = DomainScore(attempt.domain, attempts, correct)
-                future.set_result(Recorded(counted, score, choice, due.get(attempt.user_id, 0)))
+        if count == len(batch):
+            return set(keys), {}
+        rows = await self._recorded(keys)
+        # With no row inserted, lastrowid is an older statement's, maybe of another table.
+        fresh = {(r[0], r[1]) for r in rows if count and r[3] > last - count}
+        return fresh, {(r[0], r[1]): r[2] for r in rows}
 
-    async def _due_of(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
-    ) -> dict[int, int]:
-        """Each learner's reviews due at the batch's latest answer, right after the commit."""
-        users = sorted({a.user_id for a, _ in batch})
-        now = max(a.answered_at for a, _ in batch)
+    async def _recorded(self, keys: list[Key]) -> Iterable[sqlite3.Row]:
+        """The rows recorded for these (user, nonce) pairs: user, nonce, choice, id."""
+        marks = " OR ".join(["(user_id = ? AND nonce = ?)"] * len(keys))
+        return await self.db.execute_fetchall(
+            f"SELECT user_id, nonce, choice, id FROM attempts WHERE {marks}",
+            [v for key in keys for v in key],
+        )
+
+    async def _due_counts(self, users: list[int], now: str) -> dict[int, int]:
         rows = await self.reader.execute_fetchall(
             "SELECT json_group_object(user_id, n) FROM (SELECT user_id, count(*) AS n FROM seen "
             f"WHERE user_id IN ({', '.join('?' * len(users))}) AND due <= ? GROUP BY user_id)",
@@ -599,34 +684,16 @@ class SqliteStore:
         found: dict[str, int] = json.loads(next(iter(rows))[0] or "{}")
         return {int(k): v for k, v in found.items()}
 
-    async def _recorded(self, keys: list[tuple[int, str]]) -> Iterable[sqlite3.Row]:
-        """The rows recorded for these (user, nonce) pairs: user, nonce, choice, id."""
-        marks = " OR ".join(["(user_id = ? AND nonce = ?)"] * len(keys))
-        return await self.db.execute_fetchall(
-            f"SELECT user_id, nonce, choice, id FROM attempts WHERE {marks}",
-            [v for key in keys for v in key],
-        )
-
-    async def _scores_of(
-        self, batch: list[tuple[AttemptRecord, asyncio.Future[Recorded]]]
-    ) -> dict[tuple[int, int], tuple[int, int]]:
-        """(user, domain) -> all-time (attempts, correct) after the commit; boards follow too."""
-        community = {a.user_id: a.community for a, _ in batch}
-        ranked = self.boards.periods()
-        periods = ["all", *({a.week for a, _ in batch} & ranked)]
-        users, kinds = ", ".join("?" * len(community)), ", ".join("?" * len(periods))
+    async def _score_rows(self, users: list[int], periods: list[str]) -> Iterable[Sequence[Any]]:
+        marks, kinds = ", ".join("?" * len(users)), ", ".join("?" * len(periods))
         # On the writer, right after the commit: no queueing behind leaderboard reads. One
         # row (JSON), so the writer thread takes the GIL back once rather than once per row.
         rows = await self.db.execute_fetchall(
             "SELECT json_group_array(json_array(user_id, period, domain, attempts, correct)) "
-            f"FROM scores WHERE user_id IN ({users}) AND period IN ({kinds})",
-            (*community, *periods),
+            f"FROM scores WHERE user_id IN ({marks}) AND period IN ({kinds})",
+            (*users, *periods),
         )
-        found: dict[tuple[int, int], tuple[int, int]] = {}
-        for uid, period, domain, attempts, correct in json.loads(next(iter(rows))[0]):
-            self.boards.put((community[uid], period, domain), uid, attempts, correct)
-            if period == "all":
-                found[uid, domain] = attempts, correct
+        found: list[Sequence[Any]] = json.loads(next(iter(rows))[0])
         return found
 
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]:
@@ -642,13 +709,6 @@ class SqliteStore:
             "SELECT question_id, last_correct FROM seen WHERE user_id = ?", (user_id,)
         )
         return {r[0]: bool(r[1]) for r in rows}
-
-    async def leaderboard(
-        self, community: str, user_id: int, period: str, domain: int, limit: int
-    ) -> tuple[list[RankRow], RankRow | None]:
-        """The board's first `limit` learners and the caller's own row (None if not ranked)."""
-        board = await self.boards.board((community, period, domain))
-        return await rank_rows(board, user_id, limit, self._names)
 
     async def probe(self) -> bool:
         """Both connections answer a query, and the last answers could be written."""
@@ -696,10 +756,7 @@ class SqliteStore:
 
     async def close(self) -> None:
         """Wait for queued answers to be committed, then close every connection."""
-        self._send()
-        while self._commits:
-            await asyncio.gather(*self._commits)
-        self.boards.close()
+        await self._drain()
         if self._checkpoints is not None:
             self._checkpoints.cancel()
         for connection in (self.checkpointer, self.reader):

@@ -193,12 +193,18 @@ def web_app(
 
 def connection_limit() -> int:
     """How many clients may be connected at once: below the process's file-descriptor limit,
-    with room left for what the bot itself opens."""
+    with room left for what the bot itself opens and for one burst of accepts."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return 4096
-    # A quarter kept free (at least 32): the database, /healthz, calls to the Slack API.
-    return max(16, soft - max(32, soft // 4))
+    # A quarter kept free (at least 64): the database, /healthz, calls to the Slack API, and the
+    # clients accepted in one burst before the extra ones are closed (see ACCEPT_BACKLOG).
+    return max(16, soft - max(64, soft // 4))
+
+
+# asyncio accepts up to `backlog` clients per wake-up before any of them is turned away: each
+# holds a descriptor meanwhile, so the burst must fit in the room connection_limit() leaves.
+ACCEPT_BACKLOG = 16
 
 
 class Listener:
@@ -230,7 +236,7 @@ class Listener:
     async def start(self, host: str, port: int) -> None:
         await self.runner.setup()
         loop = asyncio.get_running_loop()
-        self.server = await loop.create_server(self._protocol, host, port)
+        self.server = await loop.create_server(self._protocol, host, port, backlog=ACCEPT_BACKLOG)
         self.port = self.server.sockets[0].getsockname()[1]
 
     def _protocol(self) -> asyncio.BaseProtocol:
