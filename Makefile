@@ -27,7 +27,7 @@ bench: $(VENV)/.installed-test
 # The same phases on PostgreSQL (a database is made on this server for the run, then dropped).
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 bench-pg: $(VENV)/.installed-test
-	$(BIN)/python bench/bench.py --postgres $(BENCH_POSTGRES)
+	STUDYBOT_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/bench.py
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \

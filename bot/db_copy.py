@@ -8,7 +8,7 @@ then compared with the source's: the copy is refused as wrong if a single total 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,11 @@ SEEN_COLUMNS = (
     "stability, difficulty, due, reviewed_at"
 )
 CHECKED = ("users", "attempts", "scores", "seen", "daily_posts", "exams", "exam_items", "reports")
-SCORES = "SELECT user_id, period, domain, attempts, correct FROM scores"
+# In one order on both sides (periods are 'all' and ISO weeks: digits sort before letters in
+# either database), so equal row counts give aligned batches.
+SCORES = (
+    "SELECT user_id, period, domain, attempts, correct FROM scores ORDER BY user_id, domain, period"
+)
 IDENTITIES = ("users", "attempts", "daily_channels", "daily_posts", "exams")
 
 
@@ -98,6 +102,23 @@ class _Db:
         if isinstance(self.store, SqliteStore):
             return list(await self.store.db.execute_fetchall(sql))
         return list(await self.store.pool.fetch(sql))  # type: ignore[attr-defined]
+
+    async def batches(self, sql: str) -> AsyncIterator[list[Sequence[Any]]]:
+        """The rows of a query, BATCH at a time: a large database is never held in memory."""
+        if isinstance(self.store, SqliteStore):
+            async with self.store.reader.execute(sql) as cursor:
+                while fetched := await cursor.fetchmany(BATCH):
+                    yield list(fetched)
+            return
+        async with self.store.pool.acquire() as con, con.transaction():  # type: ignore[attr-defined]
+            chunk: list[Sequence[Any]] = []
+            async for row in con.cursor(sql, prefetch=BATCH):
+                chunk.append(row)
+                if len(chunk) == BATCH:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
 
     async def count(self, table: str) -> int:
         return int((await self.rows(f"SELECT count(*) FROM {table}"))[0][0])
@@ -144,10 +165,9 @@ async def copy_database(source: Store, target: Store, replace: bool = False) -> 
     if held:
         await _empty(dst)
     for table, columns, order in TABLES:
-        rows = await src.rows(f"SELECT {columns} FROM {table} ORDER BY {order}")
-        for start in range(0, len(rows), BATCH):
-            await dst.put(table, columns, rows[start : start + BATCH], "")
-        log.info("copied %d rows of %s", len(rows), table)
+        async for chunk in src.batches(f"SELECT {columns} FROM {table} ORDER BY {order}"):
+            await dst.put(table, columns, chunk, "")
+        log.info("copied %s", table)
     table, columns = EXAM_ITEMS
     await _overwrite(src, dst, table, columns, "exam_id, position")
     await _overwrite(src, dst, "seen", SEEN_COLUMNS, "user_id, question_id")
@@ -166,9 +186,7 @@ async def _overwrite(src: _Db, dst: _Db, table: str, columns: str, key: str) -> 
     update = ", ".join(
         f"{c} = excluded.{c}" for c in (c.strip() for c in columns.split(",")) if c not in keys
     )
-    rows = await src.rows(f"SELECT {columns} FROM {table} ORDER BY {key}")
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
+    async for chunk in src.batches(f"SELECT {columns} FROM {table} ORDER BY {key}"):
         await dst.put(table, columns, chunk, f"ON CONFLICT ({key}) DO UPDATE SET {update}")
 
 
@@ -185,7 +203,12 @@ async def _check(src: _Db, dst: _Db) -> Copied:
         if found != expected:
             raise CopyError(f"after the copy, {table} has {found} rows; the source has {expected}")
         counts[table] = found
-    # Sorted here: the two databases may collate text differently.
-    if sorted(map(tuple, await src.rows(SCORES))) != sorted(map(tuple, await dst.rows(SCORES))):
+    # A batch at a time: a large database's scores are never held in memory at once.
+    mine = src.batches(SCORES)
+    async for theirs in dst.batches(SCORES):
+        ours: list[Sequence[Any]] = await anext(mine, [])
+        if sorted(map(tuple, ours)) != sorted(map(tuple, theirs)):
+            raise CopyError("after the copy, the scores differ from the source's")
+    if await anext(mine, None) is not None:
         raise CopyError("after the copy, the scores differ from the source's")
     return Copied(counts)

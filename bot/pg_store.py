@@ -212,7 +212,13 @@ PG_MIGRATIONS: tuple[str, ...] = (
 )
 
 # Failures of the database or of the way to it: the answer was not counted.
-_UNAVAILABLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+_UNAVAILABLE = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    TimeoutError,
+)
 
 
 def where(url: str) -> str:

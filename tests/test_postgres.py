@@ -7,6 +7,7 @@ through the `both_stores` mark; this file holds what only a shared server can sh
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -16,13 +17,14 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
 from bot.config import load_settings
 from bot.content import Content
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.exam import ExamService
 from bot.pg_store import open_pg_store
 from bot.service import StudyService
@@ -35,8 +37,8 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
-def fresh_url() -> Iterator[str]:
-    """A new, empty database on the server, dropped after the test."""
+def fresh_url(pg_url: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped after the test (skipped as pg_url is)."""
     name = f"studybot_fresh_{uuid.uuid4().hex[:12]}"
     _admin(f"CREATE DATABASE {name}")
     try:
@@ -259,3 +261,74 @@ async def test_db_copy_moves_a_whole_sqlite_database_and_back(
             await copy.close()
     replaced = studybot("db", "copy", "--to", fresh_url, "--replace", STUDYBOT_DB=str(source))
     assert replaced.returncode == 0, replaced.stderr
+
+
+class Cable:
+    """A TCP proxy to the PostgreSQL server that the test can cut and mend (a network fault)."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.up = True
+        self.links: set[asyncio.StreamWriter] = set()
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._link, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _link(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.up:
+            writer.transport.abort()
+            return
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.links |= {writer, up_writer}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.transport.abort()
+
+    def cut(self) -> None:
+        self.up = False
+        for writer in self.links:
+            writer.transport.abort()
+        self.links.clear()
+
+    async def close(self) -> None:
+        self.cut()
+        if self.server is not None:
+            self.server.close()
+
+
+async def test_when_the_database_goes_away_answers_fail_cleanly_then_it_recovers(
+    pg_url: str, content: Content, clock: Clock
+) -> None:
+    cable = Cable(("127.0.0.1", 5432))
+    port = await cable.start()
+    store = await open_pg_store(pg_url.replace(":5432/", f":{port}/"))
+    try:
+        service = StudyService(content, store, rng=random.Random(4), clock=clock)
+        ana = UserRef("slack", "T1", "gone", "Gone")
+        card = await service.next_question(ana, "en")
+        q = service.question(card.question_id)
+        cable.cut()  # the server is gone: a restart, a failover, a network fault
+        with pytest.raises(StorageError):
+            await service.answer(ana, q.id, card.token, sorted(q.answer), "en")
+        assert not await _healthy(store)  # /healthz says 503 meanwhile
+        cable.up = True  # it is back: the pool opens new connections
+        feedback = await service.answer(ana, q.id, card.token, sorted(q.answer), "en")
+        assert feedback.counted and feedback.domain_attempts == 1  # nothing half-written
+        assert await _healthy(store)
+    finally:
+        await store.close()
+        await cable.close()
+
+
+async def _healthy(store: Any) -> bool:
+    try:
+        return bool(await store.probe())
+    except Exception:
+        return False
