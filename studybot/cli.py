@@ -197,9 +197,18 @@ def _cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _sqlite_only(settings: Settings, command: str) -> None:
+    if settings.database_url is not None:
+        raise ConfigError(
+            f"db {command} works on the SQLite file, and STUDYBOT_DATABASE_URL is set: use "
+            "PostgreSQL's own tools (pg_dump, pg_restore), or studybot db copy --to <file.db>"
+        )
+
+
 def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.backup import backup
 
+    _sqlite_only(settings, "backup")
     copied = asyncio.run(backup(settings.db_path, args.path))
     print(f"backup written: {copied.path} ({copied.size} bytes, {copied.answers} answer(s))")
     return 0
@@ -208,6 +217,7 @@ def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
     from bot.backup import restore
 
+    _sqlite_only(settings, "restore")
     copied = asyncio.run(restore(args.path, settings.db_path))
     print(f"restored {args.path} into {copied.path} ({copied.answers} answer(s))")
     if copied.previous is not None:

@@ -332,3 +332,13 @@ async def _healthy(store: Any) -> bool:
         return bool(await store.probe())
     except Exception:
         return False
+
+
+def test_sqlite_backup_and_restore_refuse_when_postgresql_is_configured(tmp_path: Path) -> None:
+    url = "postgresql://studybot:pw@db.internal/studybot"
+    for args in (("db", "backup", str(tmp_path)), ("db", "restore", str(tmp_path / "x.db"))):
+        refused = studybot(*args, STUDYBOT_DATABASE_URL=url)
+        assert refused.returncode == 2
+        (line,) = refused.stderr.strip().splitlines()
+        assert "STUDYBOT_DATABASE_URL is set: use PostgreSQL's own tools" in line
+        assert "pw" not in line

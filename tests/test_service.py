@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ import pytest
 from bot.content import Content
 from bot.errors import InvalidAnswer, NotFound, StudyBotError
 from bot.service import StudyService, choose_question, estimate_score, parse_choice
+from bot.store import Store
 from bot.views import DomainProgress, UserRef
-from tests.conftest import Clock
+from tests.conftest import Clock, query
 
 pytestmark = pytest.mark.both_stores  # every test here runs on SQLite and PostgreSQL
 
@@ -161,3 +163,38 @@ async def test_a_repeat_shows_the_answer_that_counted(service: StudyService) -> 
     again = await service.answer(ANA, card.question_id, card.token, right, "en")
     assert not first.correct and not again.counted
     assert not again.correct and again.chosen == (wrong,)
+
+
+async def test_aggregates_equal_a_recount_of_the_answers_on_either_database(
+    service: StudyService, store: Store
+) -> None:
+    learners = [UserRef("console", "local", f"l{n}", f"L{n}") for n in range(4)]
+    cards = [
+        (ref, await service.next_question(ref, "en", domain=1 + n % 4))
+        for n, ref in enumerate(learners * 3)
+    ]
+    clicks = []
+    for ref, card in cards:  # every card answered twice at once: one batch, counted once
+        q = service.question(card.question_id)
+        choice = sorted(q.answer) if len(clicks) % 3 else [x for x in q.letters][: q.choose]
+        clicks += [service.answer(ref, q.id, card.token, choice, "en")] * 2
+    await asyncio.gather(*clicks)
+    recount = await query(
+        store,
+        "SELECT user_id, domain, count(*), sum(correct) FROM attempts GROUP BY user_id, domain "
+        "ORDER BY user_id, domain",
+    )
+    scores = await query(
+        store,
+        "SELECT user_id, domain, attempts, correct FROM scores "
+        "WHERE period = 'all' AND domain > 0 ORDER BY user_id, domain",
+    )
+    assert [tuple(map(int, r)) for r in scores] == [tuple(map(int, r)) for r in recount]
+    times = await query(
+        store,
+        "SELECT s.user_id, s.question_id, s.times, count(a.id) FROM seen s JOIN attempts a "
+        "ON a.user_id = s.user_id AND a.question_id = s.question_id "
+        "GROUP BY s.user_id, s.question_id, s.times",
+    )
+    assert times and all(int(r[2]) == int(r[3]) for r in times)
+    assert len(await query(store, "SELECT id FROM attempts")) == len(cards)
