@@ -406,6 +406,10 @@ async def postgres_copy(server: str, seeded: Path) -> AsyncIterator[str]:
             await source.close()
             await target.close()
         print(f"copied to PostgreSQL in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        # A bot in steady state, not one racing autovacuum through a bulk load just made.
+        fresh = await asyncpg.connect(url)
+        await fresh.execute("VACUUM (ANALYZE)")
+        await fresh.close()
         yield url
     finally:
         await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
