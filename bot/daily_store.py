@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.sql import Sql
@@ -61,6 +62,10 @@ class DailyStore(Protocol):
     async def mark_revealed(self, post_id: int, now: str) -> bool: ...
     async def unmark_revealed(self, post_id: int) -> None: ...
     async def counts(self, nonce: str) -> dict[str, int]: ...
+    async def posted_between(
+        self, platform: str, community: str, first: str, last: str
+    ) -> list[DailyPost]: ...
+    async def participation(self, nonces: Sequence[str]) -> tuple[int, int]: ...
     async def streak(self, user_id: int) -> tuple[int, str | None, str | None]: ...
     async def set_streak(self, user_id: int, streak: int, date: str, tz: str) -> None: ...
 
@@ -243,6 +248,34 @@ class SqlDailyStore:
             (nonce,),
         )
         return {r[0]: r[1] for r in rows}
+
+    async def posted_between(
+        self, platform: str, community: str, first: str, last: str
+    ) -> list[DailyPost]:
+        """A community's daily posts made for local dates from `first` to `last` (ISO dates)."""
+        columns = ", ".join(f"p.{c.strip()}" for c in POST_COLUMNS.split(","))
+        rows = await self.sql.rows(
+            f"SELECT {columns} FROM daily_posts p JOIN daily_channels c ON c.id = p.channel_id "
+            "WHERE c.platform = ? AND c.community = ? AND p.status = 'posted' "
+            "AND p.local_date >= ? AND p.local_date <= ? ORDER BY p.local_date, p.id",
+            (platform, community, first, last),
+        )
+        return [_post(r) for r in rows]
+
+    async def participation(self, nonces: Sequence[str]) -> tuple[int, int]:
+        """Answers to these daily posts (their shared nonces) and how many members gave them.
+
+        Read through the index of daily answers: a few rows per member and post, not a scan.
+        """
+        if not nonces:
+            return 0, 0
+        marks = ", ".join("?" * len(nonces))
+        row = await self._one(
+            "SELECT count(*), count(DISTINCT user_id) FROM attempts "
+            f"WHERE source = 'daily' AND nonce IN ({marks})",
+            tuple(nonces),
+        )
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     async def streak(self, user_id: int) -> tuple[int, str | None, str | None]:
         row = await self._one(

@@ -25,7 +25,7 @@ USER_COLUMNS = (
     "streak_tz"
 )
 # Base tables in the order their foreign keys need, with their columns and sort order.
-# `scores` and `seen` are not copied: the answers' triggers rebuild them.
+# `scores`, `question_stats` and `seen` are not copied: the answers' triggers rebuild them.
 TABLES: tuple[tuple[str, str, str], ...] = (
     ("users", USER_COLUMNS, "id"),
     (
@@ -66,7 +66,10 @@ SEEN_COLUMNS = (
     "user_id, question_id, times, last_correct, last_at, first_correct, card_state, card_step, "
     "stability, difficulty, due, reviewed_at"
 )
-CHECKED = ("users", "attempts", "scores", "seen", "daily_posts", "exams", "exam_items", "reports")
+CHECKED = (
+    "users", "attempts", "scores", "question_stats", "seen", "daily_posts", "exams", "exam_items",
+    "reports",
+)  # fmt: skip
 # In one order on both sides (periods are 'all' and ISO weeks: digits sort before letters in
 # either database), so equal row counts give aligned batches.
 SCORES = (
@@ -192,7 +195,8 @@ async def _overwrite(src: _Db, dst: _Db, table: str, columns: str, key: str) -> 
 
 async def _empty(db: _Db) -> None:
     for table in ("exam_items", "exams", "reports", "daily_posts", "daily_channels",
-                  "community_settings", "seen", "scores", "attempts", "users"):  # fmt: skip
+                  "community_settings", "seen", "scores", "question_stats", "attempts",
+                  "users"):  # fmt: skip
         await db.execute(f"DELETE FROM {table}")
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_LOCALE",
     "format_date",
     "format_duration",
+    "format_short_date",
     "locale_from",
     "pct",
     "placeholders",
@@ -280,6 +281,41 @@ EN: dict[str, str] = {
     "admin.report_line": "{question}: {count} reports",
     "admin.report_line.one": "{question}: {count} report",
     "admin.no_reports": "No question has been reported here.",
+    # -- the progress picture (adapters/shared/picture.py) --
+    "picture.subtitle": "AWS Certified Data Engineer – Associate (DEA-C01)",
+    "picture.domains": "Right answers per domain, and its weight in the exam",
+    "picture.domain": "D{id} {name}",
+    "picture.weight": "{weight}% of the exam",
+    "picture.pass_line": "The mark on each bar: the share right that scores {pass_mark}",
+    "picture.score_title": "Expected exam score",
+    "picture.score": "{score} / 1000",
+    "picture.too_few": "{count} more answers for an estimate",
+    "picture.too_few.one": "{count} more answer for an estimate",
+    "picture.chance": "Chance of passing today: {chance}",
+    "picture.pass_mark": "pass {pass_mark}",
+    "picture.estimate": "An estimate from your answers here, not an exam result.",
+    "picture.activity": "Last {count} weeks",
+    "picture.answers": "answers",
+    "picture.accuracy": "% right",
+    "picture.saved": "Progress picture saved: {path}",
+    "picture.usage": "Usage: /progress png [light|dark] [file.png]",
+    "picture.failed": "The progress picture could not be drawn; here is the text.",
+    # -- a community's week, for its organisers (/stats) --
+    "stats.title": "This community's week of {date}",
+    "stats.empty": "Nobody has answered this week yet.",
+    "stats.learners": "{count} active learners",
+    "stats.learners.one": "{count} active learner",
+    "stats.answers": "{count} answers, {accuracy} right",
+    "stats.answers.one": "{count} answer, {accuracy} right",
+    "stats.domains": "Right answers per domain:",
+    "stats.daily_posts": "Daily questions posted: {count}.",
+    "stats.daily_posts.zero": "No daily question was posted this week.",
+    "stats.daily_members": "Members who answered one: {count} ({share} of the active learners); answers in all: {answers}.",
+    "stats.missed": "Most missed questions (ids to report or discuss them):",
+    "stats.missed_line": "{question}: {count} wrong out of {attempts}",
+    "stats.missed_line.one": "{question}: {count} wrong out of {attempts}",
+    "stats.missed_none": "No question was missed this week.",
+    "stats.usage": "Usage: /stats [last] (this week, or the week before)",
 }
 
 FR: dict[str, str] = {
@@ -520,6 +556,41 @@ FR: dict[str, str] = {
     "admin.report_line": "{question} : {count} signalements",
     "admin.report_line.one": "{question} : {count} signalement",
     "admin.no_reports": "Aucune question n'a été signalée ici.",
+    # -- the progress picture (adapters/shared/picture.py) --
+    "picture.subtitle": "AWS Certified Data Engineer – Associate (DEA-C01)",
+    "picture.domains": "Bonnes réponses par domaine, et son poids à l'examen",
+    "picture.domain": "D{id} {name}",
+    "picture.weight": "{weight} % de l'examen",
+    "picture.pass_line": "Le repère sur chaque barre : le taux de bonnes réponses qui donne {pass_mark}",
+    "picture.score_title": "Score d'examen attendu",
+    "picture.score": "{score} / 1000",
+    "picture.too_few": "Encore {count} réponses avant une estimation",
+    "picture.too_few.one": "Encore {count} réponse avant une estimation",
+    "picture.chance": "Chance de réussir aujourd'hui : {chance}",
+    "picture.pass_mark": "réussite {pass_mark}",
+    "picture.estimate": "Une estimation tirée de vos réponses ici, pas un résultat d'examen.",
+    "picture.activity": "Les {count} dernières semaines",
+    "picture.answers": "réponses",
+    "picture.accuracy": "% de bonnes réponses",
+    "picture.saved": "Image de progression enregistrée : {path}",
+    "picture.usage": "Syntaxe : /progress png [light|dark] [fichier.png]",
+    "picture.failed": "L'image de progression n'a pas pu être dessinée ; voici le texte.",
+    # -- a community's week, for its organisers (/stats) --
+    "stats.title": "La semaine du {date} dans cette communauté",
+    "stats.empty": "Personne n'a encore répondu cette semaine.",
+    "stats.learners": "{count} apprenants actifs",
+    "stats.learners.one": "{count} apprenant actif",
+    "stats.answers": "{count} réponses, dont {accuracy} de bonnes",
+    "stats.answers.one": "{count} réponse, {accuracy} de bonnes",
+    "stats.domains": "Bonnes réponses par domaine :",
+    "stats.daily_posts": "Questions du jour publiées : {count}.",
+    "stats.daily_posts.zero": "Aucune question du jour n'a été publiée cette semaine.",
+    "stats.daily_members": "Membres qui y ont répondu : {count} ({share} des apprenants actifs) ; réponses au total : {answers}.",
+    "stats.missed": "Questions les plus manquées (avec leur id, pour les signaler ou en discuter) :",
+    "stats.missed_line": "{question} : {count} erreurs sur {attempts}",
+    "stats.missed_line.one": "{question} : {count} erreur sur {attempts}",
+    "stats.missed_none": "Aucune question manquée cette semaine.",
+    "stats.usage": "Syntaxe : /stats [last] (cette semaine, ou la précédente)",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
@@ -554,6 +625,15 @@ MONTHS = {
         "décembre",
     ],
 }
+
+
+SHORT_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "fr": [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+        "nov.", "déc.",
+    ],
+}  # fmt: skip
 
 
 def locale_from(platform_locale: str | None) -> str:
@@ -607,3 +687,9 @@ def format_date(locale: str, day: date | str) -> str:
     months = MONTHS.get(locale, MONTHS["en"])
     day_of_month = "1er" if locale == "fr" and d.day == 1 else str(d.day)
     return f"{day_of_month} {months[d.month - 1]} {d.year}"
+
+
+def format_short_date(locale: str, day: date) -> str:
+    """A day and month for a chart's axis: `23 Nov`, `23 nov.`."""
+    months = SHORT_MONTHS.get(locale, SHORT_MONTHS["en"])
+    return f"{day.day} {months[day.month - 1]}"

@@ -27,12 +27,17 @@ from bot.memory import CardState
 from bot.ranking import BoardKey, Totals
 from bot.sql import DuplicateRow, numbered
 from bot.store import (
+    GROUP_SCORES,
     INSERT_COLUMNS,
+    MOST_MISSED,
     Batch,
     DomainScore,
     GroupCommit,
+    GroupScore,
     Key,
+    QuestionTally,
     StoredUser,
+    WeekScore,
     community_key,
 )
 from bot.views import UserRef
@@ -224,6 +229,36 @@ PG_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reports_question ON reports (question_id);
     """,
+    # 2: SQLite's version 5, what a community gets wrong per question and ISO week.
+    """
+    CREATE TABLE question_stats (
+        community TEXT NOT NULL,
+        period TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (community, period, question_id)
+    );
+    INSERT INTO question_stats (community, period, question_id, attempts, correct)
+        SELECT community, week, question_id, count(*), sum(correct) FROM attempts
+        GROUP BY community, week, question_id;
+    -- Per statement, like the scores: a batch moves each question's row once, in one order
+    -- (community, week, question), and after the learners' rows (triggers fire by name, and
+    -- attempts_aggregate sorts first): two processes' batches never wait on each other in a circle.
+    CREATE FUNCTION studybot_question_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO question_stats AS s (community, period, question_id, attempts, correct)
+        SELECT community, week, question_id, count(*), sum(correct) FROM new_attempts
+        GROUP BY community, week, question_id
+        ORDER BY community, week, question_id
+        ON CONFLICT (community, period, question_id) DO UPDATE
+            SET attempts = s.attempts + excluded.attempts, correct = s.correct + excluded.correct;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER attempts_question_stats AFTER INSERT ON attempts
+        REFERENCING NEW TABLE AS new_attempts
+        FOR EACH STATEMENT EXECUTE FUNCTION studybot_question_stats();
+    """,
 )
 
 # Failures of the database or of the way to it: the answer was not counted.
@@ -395,6 +430,25 @@ class PgStore(GroupCommit):
             (user_id, period),
         )
         return [DomainScore(*r) for r in rows]
+
+    async def weekly(self, user_id: int, periods: Sequence[str]) -> list[WeekScore]:
+        """The learner's all-domain totals in these ISO weeks (weeks with no answer left out)."""
+        rows = await self.sql.rows(
+            "SELECT period, attempts, correct FROM scores "
+            "WHERE user_id = ? AND domain = 0 AND period = ANY(?::text[])",
+            (user_id, list(periods)),
+        )
+        return [WeekScore(*r) for r in rows]
+
+    async def group_scores(self, community: str, period: str) -> list[GroupScore]:
+        """A community's learners and totals per domain (0: all) in a period, from `scores`."""
+        rows = await self.sql.rows(GROUP_SCORES, (community, period))
+        return [GroupScore(*r) for r in rows]
+
+    async def most_missed(self, community: str, period: str, limit: int) -> list[QuestionTally]:
+        """The questions a community answered wrong most in an ISO week, from `question_stats`."""
+        rows = await self.sql.rows(MOST_MISSED, (community, period, limit))
+        return [QuestionTally(*r) for r in rows]
 
     async def seen(self, user_id: int) -> dict[str, bool]:
         rows = await self.sql.rows(

@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.i18n import format_date, format_duration, pct
+from bot.i18n import format_date, format_duration, format_short_date, pct
 from bot.reports import ReportSummary
 from bot.views import (
+    PASS_MARK,
+    CommunityWeek,
     DailyReveal,
     ExamConfirm,
     ExamResult,
@@ -35,11 +37,16 @@ __all__ = [
     "FeedbackParts",
     "LeaderboardParts",
     "Line",
+    "MissedRow",
     "Name",
+    "PictureDomain",
+    "PictureParts",
+    "PictureWeek",
     "ProgressParts",
     "RevealParts",
     "RevealRow",
     "Said",
+    "StatsParts",
     "card_header",
     "daily_title",
     "exam_confirm_line",
@@ -48,6 +55,8 @@ __all__ = [
     "feedback_parts",
     "leaderboard_parts",
     "lesson_hint",
+    "pass_fraction",
+    "picture_parts",
     "progress_parts",
     "relative_time",
     "report_thanks",
@@ -55,6 +64,7 @@ __all__ = [
     "resolve",
     "reveal_parts",
     "review_wait",
+    "stats_parts",
 ]
 
 
@@ -213,6 +223,186 @@ def _readiness(report: ProgressReport) -> Line:
             "pass_mark": report.pass_mark,
             "chance": pct(report.locale, report.readiness.pass_chance),
         },
+    )
+
+
+# -- the progress picture -----------------------------------------------------------------------
+
+
+def pass_fraction(pass_mark: int = PASS_MARK) -> float:
+    """The share of right answers that scores the pass mark on the 100-1000 scale (0.689)."""
+    return (pass_mark - 100) / 900
+
+
+@dataclass(frozen=True, slots=True)
+class PictureDomain:
+    label: Line
+    weight: Line
+    fraction: float  # right answers, for the bar
+    answered: bool
+    stats: Line
+
+
+@dataclass(frozen=True, slots=True)
+class PictureWeek:
+    label: str  # its Monday, short: `23 Nov`, `23 nov.`
+    attempts: int
+    accuracy: float | None  # None: no answer that week
+    accuracy_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PictureParts:
+    """What the progress picture shows; the drawing (adapters/shared/picture.py) lays it out."""
+
+    title: Line
+    subtitle: Line
+    domains_title: Line
+    domains: tuple[PictureDomain, ...]
+    pass_line: Line  # what the mark on the domain bars means
+    pass_fraction: float
+    score_title: Line
+    score: int | None  # the expected score on 100-1000, None until there is enough evidence
+    score_line: Line  # the score, or how many answers an estimate still needs
+    chance: Line | None
+    pass_mark: int
+    pass_label: Line
+    note: Line
+    totals: Line
+    streak: Line
+    activity_title: Line
+    answers_label: Line
+    accuracy_label: Line
+    weeks: tuple[PictureWeek, ...]
+
+
+def picture_parts(report: ProgressReport) -> PictureParts:
+    loc = report.locale
+    domains = tuple(
+        PictureDomain(
+            Line("picture.domain", {"id": d.id, "name": d.name}),
+            Line("picture.weight", {"weight": d.weight}),
+            d.accuracy,
+            d.attempts > 0,
+            Line("progress.domain_stats", {"count": d.attempts, "accuracy": pct(loc, d.accuracy)})
+            if d.attempts
+            else Line("progress.no_answers"),
+        )
+        for d in report.domains
+    )
+    readiness = report.readiness
+    score = readiness.expected_score if readiness is not None else report.estimate
+    if score is None:
+        score_line = Line("picture.too_few", {"count": report.answers_needed})
+    else:
+        score_line = Line("picture.score", {"score": score})
+    weeks = tuple(
+        PictureWeek(
+            format_short_date(loc, w.start),
+            w.attempts,
+            w.accuracy if w.attempts else None,
+            pct(loc, w.accuracy) if w.attempts else "–",
+        )
+        for w in report.weeks
+    )
+    return PictureParts(
+        title=Line("progress.title", {"name": Name(report.display_name)}),
+        subtitle=Line("picture.subtitle"),
+        domains_title=Line("picture.domains"),
+        domains=domains,
+        pass_line=Line("picture.pass_line", {"pass_mark": report.pass_mark}),
+        pass_fraction=pass_fraction(report.pass_mark),
+        score_title=Line("picture.score_title"),
+        score=score,
+        score_line=score_line,
+        chance=Line("picture.chance", {"chance": pct(loc, readiness.pass_chance)})
+        if readiness is not None
+        else None,
+        pass_mark=report.pass_mark,
+        pass_label=Line("picture.pass_mark", {"pass_mark": report.pass_mark}),
+        note=Line("picture.estimate"),
+        totals=Line("progress.total", {"correct": report.correct, "attempts": report.attempts}),
+        streak=Line("progress.streak", {"count": report.streak}),
+        activity_title=Line("picture.activity", {"count": len(report.weeks)}),
+        answers_label=Line("picture.answers"),
+        accuracy_label=Line("picture.accuracy"),
+        weeks=weeks,
+    )
+
+
+# -- a community's week, for its organisers ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MissedRow:
+    line: Line
+    question_id: str
+    stem: str  # "" for a question no longer in the bank
+
+
+@dataclass(frozen=True, slots=True)
+class StatsParts:
+    title: Line
+    summary: tuple[Line, ...]  # active learners and answers, or that nobody answered
+    domains_title: Line | None  # None (and no rows) when nobody answered
+    domains: tuple[DomainRow, ...]
+    daily: tuple[Line, ...]
+    missed_title: Line  # the heading, or that nothing was missed
+    missed: tuple[MissedRow, ...]
+
+
+def stats_parts(week: CommunityWeek) -> StatsParts:
+    loc = week.locale
+    title = Line("stats.title", {"date": format_date(loc, week.start)})
+    if not week.learners:
+        summary: tuple[Line, ...] = (Line("stats.empty"),)
+    else:
+        summary = (
+            Line("stats.learners", {"count": week.learners}),
+            Line("stats.answers", {"count": week.attempts, "accuracy": pct(loc, week.accuracy)}),
+        )
+    rows = tuple(
+        DomainRow(
+            Line("progress.domain_line", {"id": d.id, "name": d.name, "weight": d.weight}),
+            d.accuracy,
+            Line("progress.domain_stats", {"count": d.attempts, "accuracy": pct(loc, d.accuracy)})
+            if d.attempts
+            else Line("progress.no_answers"),
+        )
+        for d in week.domains
+    )
+    daily = [Line("stats.daily_posts", {"count": week.daily_posts})]
+    if week.daily_posts:
+        share = week.daily_members / week.learners if week.learners else 0.0
+        daily.append(
+            Line(
+                "stats.daily_members",
+                {
+                    "count": week.daily_members,
+                    "share": pct(loc, share),
+                    "answers": week.daily_answers,
+                },
+            )
+        )
+    missed = tuple(
+        MissedRow(
+            Line(
+                "stats.missed_line",
+                {"question": m.question_id, "count": m.wrong, "attempts": m.attempts},
+            ),
+            m.question_id,
+            m.stem,
+        )
+        for m in week.missed
+    )
+    return StatsParts(
+        title=title,
+        summary=summary,
+        domains_title=Line("stats.domains") if week.learners else None,
+        domains=rows if week.learners else (),
+        daily=tuple(daily),
+        missed_title=Line("stats.missed" if missed else "stats.missed_none"),
+        missed=missed,
     )
 
 

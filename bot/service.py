@@ -27,6 +27,7 @@ from bot.streaks import current_streak
 from bot.views import (
     PASS_MARK,
     REPORT_REASONS,
+    CommunityWeek,
     DailyChannel,
     DomainProgress,
     ExamSummary,
@@ -36,6 +37,7 @@ from bot.views import (
     LessonList,
     LessonSummary,
     LessonView,
+    MissedQuestion,
     OptionFeedback,
     ProgressReport,
     QuestionCard,
@@ -43,9 +45,11 @@ from bot.views import (
     ReviewWait,
     Scope,
     UserRef,
+    WeekActivity,
 )
 
 __all__ = [
+    "ACTIVITY_WEEKS",
     "MIN_ANSWERS",
     "MIN_PER_DOMAIN",
     "StudyService",
@@ -55,6 +59,7 @@ __all__ = [
     "parse_choice",
     "weakest_domain",
     "week_key",
+    "weeks_before",
 ]
 
 log = logging.getLogger(__name__)
@@ -68,12 +73,23 @@ MAX_REPORT = 500  # characters of a report's text
 REVIEW = "r"  # a token for a question served as a spaced review starts with it
 RECENT_EXAMS = 3
 READINESS_HELD = 4096  # readiness results kept, one per learner, answers and day
+ACTIVITY_WEEKS = 8  # weeks of answers shown on the progress picture
+MOST_MISSED = 5  # questions listed for a community's organisers
 
 
 def week_key(moment: datetime) -> str:
     """The ISO week a moment falls in, e.g. `2026-W48` (UTC)."""
     year, week, _ = moment.astimezone(UTC).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def weeks_before(moment: datetime, count: int) -> list[tuple[str, date]]:
+    """The `count` ISO weeks up to the one `moment` falls in, oldest first: (key, Monday)."""
+    found = []
+    for back in range(count - 1, -1, -1):
+        year, week, _ = (moment.astimezone(UTC) - timedelta(weeks=back)).isocalendar()
+        found.append((f"{year}-W{week:02d}", date.fromisocalendar(year, week, 1)))
+    return found
 
 
 def attempt_nonce(source: str, question_id: str, token: str) -> str:
@@ -472,6 +488,17 @@ class StudyService:
         known = await self.store.learning.snapshot(user.id, RECENT_EXAMS)
         cards = known.cards
         readiness = None if needed else self._readiness(user.id, known, domains)
+        weeks = weeks_before(now, ACTIVITY_WEEKS)
+        found = {w.period: w for w in await self.store.weekly(user.id, [k for k, _ in weeks])}
+        activity = tuple(
+            WeekActivity(
+                key,
+                monday,
+                found[key].attempts if key in found else 0,
+                found[key].correct if key in found else 0,
+            )
+            for key, monday in weeks
+        )
         return ProgressReport(
             locale=locale,
             display_name=user.display_name or ref.user,
@@ -492,6 +519,7 @@ class StudyService:
                 )
                 for e in known.exams
             ),
+            weeks=activity,
         )
 
     def _readiness(
@@ -511,6 +539,62 @@ class StudyService:
             self._readiness_held.clear()
         self._readiness_held[key] = view
         return view
+
+    # -- a community's week, for its organisers -------------------------------------------------
+
+    async def community_week(
+        self, platform: str, community: str, locale: str, weeks_ago: int = 0
+    ) -> CommunityWeek:
+        """A community's ISO week (this one, or `weeks_ago` before): active learners, answers,
+        accuracy per domain, daily-question participation and the most missed questions.
+
+        Read from the aggregates the answers keep (`scores`, `question_stats`) and the index of
+        daily answers: the cost follows the community's learners and questions, not its attempts.
+        """
+        self.check_open()
+        (week, monday), *_ = weeks_before(self.clock() - timedelta(weeks=weeks_ago), 1)
+        key = f"{platform}:{community}"
+        totals = {g.domain: g for g in await self.store.group_scores(key, week)}
+        domains = tuple(
+            DomainProgress(
+                d.id,
+                d.name.get(locale),
+                d.weight,
+                totals[d.id].attempts if d.id in totals else 0,
+                totals[d.id].correct if d.id in totals else 0,
+            )
+            for d in self.content.domains
+        )
+        daily = self.store.daily
+        sunday = monday + timedelta(days=6)
+        posts = await daily.posted_between(
+            platform, community, monday.isoformat(), sunday.isoformat()
+        )
+        nonces = [attempt_nonce("daily", p.question_id, p.token) for p in posts]
+        answers, members = await daily.participation(nonces)
+        missed = tuple(
+            MissedQuestion(
+                t.question_id,
+                q.stem.get(locale) if (q := self.content.questions.get(t.question_id)) else "",
+                t.attempts,
+                t.correct,
+            )
+            for t in await self.store.most_missed(key, week, MOST_MISSED)
+        )
+        overall = totals.get(0)
+        return CommunityWeek(
+            locale=locale,
+            week=week,
+            start=monday,
+            learners=overall.learners if overall else 0,
+            attempts=overall.attempts if overall else 0,
+            correct=overall.correct if overall else 0,
+            domains=domains,
+            daily_posts=len(posts),
+            daily_answers=answers,
+            daily_members=members,
+            missed=missed,
+        )
 
     # -- reports ------------------------------------------------------------------------------
 

@@ -41,11 +41,14 @@ __all__ = [
     "AttemptRecord",
     "DomainScore",
     "GroupCommit",
+    "GroupScore",
+    "QuestionTally",
     "RankRow",
     "Recorded",
     "SqliteStore",
     "Store",
     "StoredUser",
+    "WeekScore",
     "open_store",
     "rank_rows",
 ]
@@ -256,6 +259,27 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX reports_question ON reports (question_id);
     """,
+    # 5: what a community gets wrong, per question and ISO week, for its organisers: kept by a
+    # trigger like the scores, so `/stats` reads a community's week, not its attempts.
+    """
+    CREATE TABLE question_stats (
+        community TEXT NOT NULL,
+        period TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (community, period, question_id)
+    ) WITHOUT ROWID;
+    INSERT INTO question_stats (community, period, question_id, attempts, correct)
+        SELECT community, week, question_id, count(*), sum(correct) FROM attempts
+        GROUP BY community, week, question_id;
+    CREATE TRIGGER attempts_question_stats AFTER INSERT ON attempts BEGIN
+        INSERT INTO question_stats (community, period, question_id, attempts, correct)
+            VALUES (NEW.community, NEW.week, NEW.question_id, 1, NEW.correct)
+        ON CONFLICT (community, period, question_id) DO UPDATE
+            SET attempts = attempts + 1, correct = correct + excluded.correct;
+    END;
+    """,
 )
 
 
@@ -306,6 +330,46 @@ class DomainScore:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekScore:
+    """A learner's totals over all domains in one ISO week (`period` such as 2026-W48)."""
+
+    period: str
+    attempts: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    """A community's totals in one domain (0: all) and period: how many learners, answers."""
+
+    domain: int
+    learners: int
+    attempts: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTally:
+    """How a community answered one question in one ISO week."""
+
+    question_id: str
+    attempts: int
+    correct: int
+
+
+# The most missed first: most wrong answers, then the lowest share right, then by id.
+MOST_MISSED = (
+    "SELECT question_id, attempts, correct FROM question_stats "
+    "WHERE community = ? AND period = ? AND attempts > correct "
+    "ORDER BY attempts - correct DESC, correct * 1.0 / attempts, question_id LIMIT ?"
+)
+GROUP_SCORES = (
+    "SELECT domain, count(*), sum(attempts), sum(correct) FROM scores "
+    "WHERE community = ? AND period = ? GROUP BY domain ORDER BY domain"
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Recorded:
     """The outcome of recording an answer: counted (not a repeat) and the user's score after.
 
@@ -344,7 +408,10 @@ class Store(Protocol):
     async def record(self, attempt: AttemptRecord) -> Recorded: ...
     async def prefetch_card(self, user_id: int, question_id: str) -> None: ...
     async def scores(self, user_id: int, period: str = "all") -> list[DomainScore]: ...
+    async def weekly(self, user_id: int, periods: Sequence[str]) -> list[WeekScore]: ...
     async def seen(self, user_id: int) -> dict[str, bool]: ...
+    async def group_scores(self, community: str, period: str) -> list[GroupScore]: ...
+    async def most_missed(self, community: str, period: str, limit: int) -> list[QuestionTally]: ...
     async def leaderboard(
         self, community: str, user_id: int, period: str, domain: int, limit: int
     ) -> tuple[list[RankRow], RankRow | None]: ...
@@ -702,6 +769,27 @@ class SqliteStore(GroupCommit):
             (user_id, period),
         )
         return [DomainScore(*r) for r in rows]
+
+    async def weekly(self, user_id: int, periods: Sequence[str]) -> list[WeekScore]:
+        """The learner's all-domain totals in these ISO weeks (weeks with no answer left out)."""
+        if not periods:
+            return []
+        rows = await self.reader.execute_fetchall(
+            "SELECT period, attempts, correct FROM scores WHERE user_id = ? AND domain = 0 "
+            f"AND period IN ({', '.join('?' * len(periods))})",
+            (user_id, *periods),
+        )
+        return [WeekScore(*r) for r in rows]
+
+    async def group_scores(self, community: str, period: str) -> list[GroupScore]:
+        """A community's learners and totals per domain (0: all) in a period, from `scores`."""
+        rows = await self.reader.execute_fetchall(GROUP_SCORES, (community, period))
+        return [GroupScore(*r) for r in rows]
+
+    async def most_missed(self, community: str, period: str, limit: int) -> list[QuestionTally]:
+        """The questions a community answered wrong most in an ISO week, from `question_stats`."""
+        rows = await self.reader.execute_fetchall(MOST_MISSED, (community, period, limit))
+        return [QuestionTally(*r) for r in rows]
 
     async def seen(self, user_id: int) -> dict[str, bool]:
         """Question id -> whether the learner's last answer to it was right."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 __all__ = [
     "PASS_MARK",
     "REPORT_REASONS",
+    "CommunityWeek",
     "DailyChannel",
     "DailyPost",
     "DailyReveal",
@@ -23,6 +24,7 @@ __all__ = [
     "LessonList",
     "LessonSummary",
     "LessonView",
+    "MissedQuestion",
     "OptionFeedback",
     "ProgressReport",
     "QuestionCard",
@@ -30,6 +32,7 @@ __all__ = [
     "ReviewWait",
     "Scope",
     "UserRef",
+    "WeekActivity",
     "bar",
 ]
 
@@ -137,6 +140,20 @@ class ExamSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekActivity:
+    """One ISO week of a learner's answers (all domains, every source)."""
+
+    week: str  # e.g. 2026-W48
+    start: date  # its Monday
+    attempts: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressReport:
     locale: str
     display_name: str
@@ -149,6 +166,7 @@ class ProgressReport:
     readiness: ReadinessView | None = None
     reviews_due: int = 0
     exams: tuple[ExamSummary, ...] = field(default_factory=tuple)
+    weeks: tuple[WeekActivity, ...] = field(default_factory=tuple)  # oldest first, this week last
 
     @property
     def attempts(self) -> int:
@@ -311,3 +329,38 @@ class ExamResult:
     missed: tuple[tuple[str, str], ...]  # (question id, stem) of each wrong or unanswered one
     expired: bool  # the time ran out
     pass_mark: int = PASS_MARK
+
+
+@dataclass(frozen=True, slots=True)
+class MissedQuestion:
+    """A question a community got wrong in a week: its id (to report or discuss it) and stem."""
+
+    question_id: str
+    stem: str  # "" for a question no longer in the bank
+    attempts: int
+    correct: int
+
+    @property
+    def wrong(self) -> int:
+        return self.attempts - self.correct
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityWeek:
+    """A community's ISO week for its organisers, from the aggregates (no member named)."""
+
+    locale: str
+    week: str  # e.g. 2026-W48
+    start: date  # its Monday
+    learners: int  # members with at least one answer that week
+    attempts: int
+    correct: int
+    domains: tuple[DomainProgress, ...]  # the group's answers per domain
+    daily_posts: int
+    daily_answers: int
+    daily_members: int  # members who answered at least one daily question that week
+    missed: tuple[MissedQuestion, ...]  # the most missed first
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0

@@ -46,7 +46,7 @@ def clock() -> Clock:
 PG_SERVER = os.environ.get("STUDYBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = (
     "exam_items, exams, reports, daily_posts, daily_channels, community_settings, seen, scores, "
-    "attempts, users"
+    "question_stats, attempts, users"
 )
 
 

@@ -120,6 +120,41 @@ async def test_progress_and_weakest_domain(service: StudyService) -> None:
     assert report.answers_needed == 14
 
 
+async def answer_one(service: StudyService, ref: UserRef, right: bool, domain: int = 1) -> None:
+    card = await service.next_question(ref, "en", domain=domain)
+    q = service.question(card.question_id)
+    wrong = [x for x in q.letters if x not in q.answer][: q.choose]
+    await service.answer(
+        ref, card.question_id, card.token, sorted(q.answer) if right else wrong, "en"
+    )
+
+
+async def test_progress_shows_the_last_eight_weeks_from_the_weekly_scores(
+    service: StudyService, clock: Clock
+) -> None:
+    today = clock.now  # Friday 27 November 2026, ISO week 48
+    report = await service.progress(ANA, "en")
+    assert [w.week for w in report.weeks] == [f"2026-W{n}" for n in range(41, 49)]
+    assert report.weeks[0].start.isoformat() == "2026-10-05"  # a Monday
+    assert report.weeks[-1].start.isoformat() == "2026-11-23"
+    assert all(w.attempts == 0 and w.accuracy == 0.0 for w in report.weeks)
+
+    clock.now = today - timedelta(weeks=9)  # too old to show
+    await answer_one(service, ANA, True)
+    clock.now = today - timedelta(weeks=2)
+    for right in (True, False, True):
+        await answer_one(service, ANA, right, domain=2)
+    clock.now = today
+    await answer_one(service, ANA, False)
+    await answer_one(service, BOB, True)  # another learner's week stays his
+
+    report = await service.progress(ANA, "en")
+    shown = [(w.week, w.attempts, w.correct) for w in report.weeks if w.attempts]
+    assert shown == [("2026-W46", 3, 2), ("2026-W48", 1, 0)]
+    assert report.weeks[-3].accuracy == pytest.approx(2 / 3)
+    assert report.attempts == 5  # all time still counts the old answer
+
+
 async def test_leaderboard_top_and_caller_rank(service: StudyService) -> None:
     for ref, n in ((ANA, 2), (BOB, 1)):
         for _ in range(n):

@@ -11,6 +11,7 @@ from bot import present
 from bot.i18n import COMMANDS, t
 from bot.present import Line
 from bot.views import (
+    CommunityWeek,
     ExamConfirm,
     ExamResult,
     ExamStep,
@@ -25,6 +26,7 @@ from bot.views import (
 )
 
 __all__ = [
+    "clip",
     "render_card",
     "render_daily_card",
     "render_exam",
@@ -34,6 +36,7 @@ __all__ = [
     "render_lessons",
     "render_progress",
     "render_review_wait",
+    "render_stats",
     "say",
 ]
 
@@ -159,3 +162,26 @@ def render_lesson(lesson: LessonView) -> str:
     if hint is not None:
         lines.append(say(loc, hint))
     return "\n".join(lines)
+
+
+def render_stats(week: CommunityWeek) -> str:
+    """A community's week for its organisers: no member is named, only totals and question ids."""
+    loc = week.locale
+    parts = present.stats_parts(week)
+    lines = [say(loc, parts.title), "", *(say(loc, x) for x in parts.summary)]
+    if parts.domains_title is not None:
+        lines.extend(["", say(loc, parts.domains_title)])
+        for row in parts.domains:
+            lines.append(f"{say(loc, row.head)}\n  {bar(row.fraction)}  {say(loc, row.stats)}")
+    lines.extend(["", *(say(loc, x) for x in parts.daily), "", say(loc, parts.missed_title)])
+    for m in parts.missed:
+        lines.append(f"  {say(loc, m.line)}")
+        if m.stem:
+            lines.append(f"    {clip(m.stem, 110)}")
+    return "\n".join(lines)
+
+
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, an ellipsis where it was cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
