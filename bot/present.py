@@ -274,6 +274,7 @@ class PictureParts:
     answers_label: Line
     accuracy_label: Line
     weeks: tuple[PictureWeek, ...]
+    quiet: Line | None  # said over the weeks when none of them has an answer
 
 
 def picture_parts(report: ProgressReport) -> PictureParts:
@@ -327,6 +328,7 @@ def picture_parts(report: ProgressReport) -> PictureParts:
         answers_label=Line("picture.answers"),
         accuracy_label=Line("picture.accuracy"),
         weeks=weeks,
+        quiet=None if any(w.attempts for w in weeks) else Line("picture.no_activity"),
     )
 
 
