@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from adapters.discord.app import StudyBot
 from bot.service import StudyService
 from bot.store import SqliteStore
 from bot.views import UserRef
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, buttons, feed, member, user
+from tests.fakes.discord_api import (
+    GUILD_ID,
+    FakeDiscord,
+    buttons,
+    feed,
+    feed_request,
+    member,
+    user,
+)
 
 EPHEMERAL = 64
 MANAGE_GUILD = 1 << 5
@@ -55,6 +65,32 @@ async def test_progress_shows_every_domain_in_an_ephemeral_embed(
     assert "Overall: 3 right out of 3." in embed["description"]
     assert "answer 17 more questions" in embed["description"]
     assert "Pass mark: 720 / 1000." in embed["description"]
+
+
+async def test_progress_attaches_the_png_card_as_the_embeds_image(
+    discord_bot: StudyBot, fake: FakeDiscord, service: StudyService
+) -> None:
+    await answer_some(service, ref(101, "Ana"), 2, right=True)
+    sent = await feed_request(discord_bot, fake, fake.slash("progress", locale="fr"))
+
+    # discord.py sent multipart/form-data: the JSON in payload_json, the PNG in files[0].
+    assert sent.headers["Content-Type"].startswith("multipart/form-data")
+    (upload,) = sent.files
+    assert (upload.field, upload.filename) == ("files[0]", "progress.png")
+    card = Image.open(io.BytesIO(upload.data))
+    assert card.format == "PNG" and card.size == (1200, 980) and len(upload.data) < 200_000
+    data = sent.body["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["attachments"] == [{"id": 0, "filename": "progress.png"}]
+    (embed,) = data["embeds"]
+    assert embed["title"] == "Progression de Ana"  # the text stays, for every reader
+    assert embed["image"] == {"url": "attachment://progress.png"}
+    stored = fake.sent(fake.interactions[next(reversed(fake.interactions))])
+    assert [a["filename"] for a in stored["attachments"]] == ["progress.png"]
+
+    # Asked again with nothing new: the same card, from the cache, not drawn again.
+    again = await feed_request(discord_bot, fake, fake.slash("progress", locale="fr"))
+    assert again.files[0].data == upload.data and discord_bot.pictures.drawn == 1
 
 
 async def test_another_members_progress_needs_the_server_setting(

@@ -30,6 +30,7 @@ from adapters.discord.daily import DAILY_ITEMS, DiscordPublisher
 from adapters.discord.exam import EXAM_ITEMS
 from adapters.discord.gate import UnknownClicks, templates_of
 from adapters.discord.report import REPORT_ITEMS
+from adapters.shared.picture import ProgressPictures
 from bot.config import Settings
 from bot.services import Services
 
@@ -77,6 +78,7 @@ class StudyBot(discord.Client):
         self.sync_on_start = sync
         self.started = asyncio.Event()  # logged in and commands synced: REST calls work
         self.defer_after = DEFER_AFTER
+        self.pictures = ProgressPictures()  # /progress cards, drawn off the event loop
         self.unknown_clicks = UnknownClicks(templates_of(ITEMS))
         self.tree = StudyTree(self)
         self.tree.error(on_error)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
+from discord.utils import MISSING
 
 from adapters.discord.buttons import next_view, send_question, send_review
 from adapters.discord.common import (
@@ -21,16 +23,18 @@ from adapters.discord.common import (
 )
 from adapters.discord.exam import send_exam
 from adapters.discord.render import (
+    PICTURE,
     clip,
     leaderboard_embed,
     lesson_embed,
     lessons_embed,
     progress_embed,
 )
+from adapters.shared.picture import ProgressPictures
 from bot.content import Content
 from bot.errors import StudyBotError
 from bot.i18n import t
-from bot.views import Scope, UserRef
+from bot.views import ProgressReport, Scope, UserRef
 
 __all__ = ["PROGRESS_PUBLIC", "languages", "localized", "register_commands"]
 
@@ -107,7 +111,26 @@ async def progress(
             raise StudyBotError("error.private_progress")
         target = UserRef(PLATFORM, ref.community, str(member.id), member.display_name)
     report = await service.progress(target, locale)
-    await reply(interaction, embed=progress_embed(report))
+    embed = progress_embed(report)
+    picture = await _picture(interaction, report)
+    if picture is not None:
+        embed.set_image(url=f"attachment://{PICTURE}")
+    await reply(interaction, embed=embed, file=picture or MISSING)
+
+
+async def _picture(
+    interaction: discord.Interaction[Any], report: ProgressReport
+) -> discord.File | None:
+    """The progress card as an attachment; None (the embed alone) if it cannot be drawn."""
+    pictures: ProgressPictures | None = getattr(interaction.client, "pictures", None)
+    if pictures is None:
+        return None
+    try:
+        png = await pictures.png(report)  # on a worker thread; cached until the scores change
+    except Exception:
+        log.exception("the progress picture could not be drawn; the embed goes alone")
+        return None
+    return discord.File(io.BytesIO(png), filename=PICTURE)
 
 
 async def leaderboard(

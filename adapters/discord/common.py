@@ -168,6 +168,7 @@ async def reply(
     *,
     embed: discord.Embed = MISSING,
     view: discord.ui.View = MISSING,
+    file: discord.File = MISSING,
 ) -> None:
     """An ephemeral message: the first response, or a follow-up once one was sent."""
     async with _answering(interaction):
@@ -176,12 +177,13 @@ async def reply(
                 text or MISSING,
                 embed=embed,
                 view=view,
+                file=file,
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
         await interaction.response.send_message(
-            text, embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            text, embed=embed, view=view, file=file, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
 

@@ -16,6 +16,7 @@ from bot.views import bar
 
 __all__ = [
     "BLUE",
+    "PICTURE",
     "card_embed",
     "clip",
     "commands",
@@ -36,6 +37,7 @@ __all__ = [
 # footer 2048, author 256, and 6000 characters for the whole embed.
 TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 256, 1024, 2048, 6000
 AUTHOR = 256
+PICTURE = "progress.png"  # the progress card's attachment, shown as the embed's image
 BLUE = discord.Colour(0x2E73B8)
 GREEN = discord.Colour(0x2E9E4F)
 RED = discord.Colour(0xC0392B)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import time
@@ -26,8 +28,11 @@ __all__ = [
     "FakeDiscord",
     "Fault",
     "Request",
+    "Upload",
     "buttons",
     "feed",
+    "feed_request",
+    "parse_body",
     "press",
 ]
 
@@ -39,12 +44,45 @@ TIMESTAMP = "2026-11-27T12:00:00.000000+00:00"
 
 
 @dataclass
+class Upload:
+    """A file the bot attached: a multipart part named `files[n]`."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class Request:
     method: str
     path: str
     query: dict[str, str]
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    files: list[Upload] = field(default_factory=list)
+
+
+def parse_body(content_type: str, raw: bytes) -> tuple[Any, list[Upload]]:
+    """A request's JSON body and its files: JSON as it is, or multipart/form-data with a
+    `payload_json` part and one `files[n]` part per file (how discord.py sends attachments)."""
+    if not raw:
+        return None, []
+    if not content_type.startswith("multipart/form-data"):
+        return json.loads(raw), []
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    body, files = None, []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        if name == "payload_json":
+            body = json.loads(data)
+        else:
+            files.append(
+                Upload(str(name), part.get_filename() or "", part.get_content_type(), data)
+            )
+    return body, files
 
 
 @dataclass
@@ -160,10 +198,12 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        body = json.loads(raw) if raw else None
+        body, files = parse_body(request.headers.get("Content-Type", ""), raw)
         path = "/" + request.match_info["tail"]
         auth = request.headers.get("Authorization", "")
-        record = Request(request.method, path, dict(request.query), body, dict(request.headers))
+        record = Request(
+            request.method, path, dict(request.query), body, dict(request.headers), files
+        )
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
@@ -211,11 +251,11 @@ class FakeDiscord:
                 for c in r.body
             ], 200
         if parts[0] == "interactions" and parts[-1] == "callback":
-            return self._callback(parts[1], parts[2], r.body), 200
+            return self._callback(parts[1], parts[2], r.body, r.files), 200
         if r.method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             return self._channel_message(int(parts[1]), r.body)
         if parts[0] == "webhooks" and r.method in ("POST", "PATCH"):
-            message = self._message(r.body)
+            message = self._message(r.body, files=r.files)
             self.by_token[parts[2]] = message
             return message, 200
         return {"message": "404: Not Found", "code": 0}, 404
@@ -242,7 +282,11 @@ class FakeDiscord:
         return message, 200
 
     def _message(
-        self, body: dict[str, Any], message_id: int | None = None, channel_id: int = CHANNEL_ID
+        self,
+        body: dict[str, Any],
+        message_id: int | None = None,
+        channel_id: int = CHANNEL_ID,
+        files: list[Upload] | None = None,
     ) -> dict[str, Any]:
         message = {
             "id": str(message_id or self.next_id()),
@@ -253,7 +297,7 @@ class FakeDiscord:
             "embeds": body.get("embeds", []),
             "components": body.get("components", []),
             "flags": body.get("flags", 0),
-            "attachments": [],
+            "attachments": [self._attachment(f) for f in files or []],
             "mentions": [],
             "mention_roles": [],
             "mention_everyone": False,
@@ -265,7 +309,24 @@ class FakeDiscord:
         self.messages[int(message["id"])] = message
         return message
 
-    def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _attachment(self, upload: Upload) -> dict[str, Any]:
+        url = f"{self.base}/attachments/{upload.filename}"
+        return {
+            "id": str(self.next_id()),
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "content_type": upload.content_type,
+            "url": url,
+            "proxy_url": url,
+        }
+
+    def _callback(
+        self,
+        interaction_id: str,
+        token: str,
+        body: dict[str, Any],
+        files: list[Upload] | None = None,
+    ) -> dict[str, Any]:
         kind = body["type"]
         data = body.get("data") or {}
         answer: dict[str, Any] = {
@@ -281,7 +342,7 @@ class FakeDiscord:
             edited = int(source["id"]) if kind == 7 and source else None
             if edited is not None:
                 data = {"flags": source.get("flags", 0), **data}
-            message = self._message(data, edited)
+            message = self._message(data, edited, files=files)
             self.by_token[token] = message
             answer["interaction"]["response_message_id"] = message["id"]
             answer["resource"] = {"type": kind, "message": message}
@@ -293,7 +354,9 @@ class FakeDiscord:
         def find() -> Request | None:
             for i, r in enumerate(self.requests[self._seen :], start=self._seen):
                 if match(r):
-                    self.requests[i] = Request(r.method, "#consumed" + r.path, r.query, r.body)
+                    self.requests[i] = Request(
+                        r.method, "#consumed" + r.path, r.query, r.body, r.headers, r.files
+                    )
                     return r
             return None
 
@@ -304,11 +367,14 @@ class FakeDiscord:
 
     async def callback(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The body of the bot's response to the interaction `payload`."""
+        return (await self.callback_request(payload)).body  # type: ignore[no-any-return]
+
+    async def callback_request(self, payload: dict[str, Any]) -> Request:
+        """The bot's whole response to the interaction `payload`: its body and its files."""
         path = f"/interactions/{payload['id']}/{payload['token']}/callback"
         found = await self.request(lambda r: r.path == path)
         assert found.query.get("with_response") in ("1", "true", "True"), found.query
-        body: dict[str, Any] = found.body
-        return body
+        return found
 
     async def followup(self, payload: dict[str, Any]) -> dict[str, Any]:
         path = f"/webhooks/{APP_ID}/{payload['token']}"
@@ -529,6 +595,12 @@ async def feed(bot: discord.Client, fake: FakeDiscord, payload: dict[str, Any]) 
     """Hand `payload` to discord.py as the gateway would; return the bot's callback body."""
     bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
     return await fake.callback(payload)
+
+
+async def feed_request(bot: discord.Client, fake: FakeDiscord, payload: dict[str, Any]) -> Request:
+    """As `feed`, but the whole callback request: its body and the files it carried."""
+    bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    return await fake.callback_request(payload)
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
