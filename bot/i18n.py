@@ -155,6 +155,10 @@ EN: dict[str, str] = {
     "discord.cmd.progress_public.desc": "Let members see each other's /progress",
     "discord.cmd.settings": "settings",
     "discord.cmd.settings.desc": "Show this server's studybot settings",
+    "discord.cmd.stats": "stats",
+    "discord.cmd.stats.desc": "This server's week: learners, answers, domains, daily question, most missed",
+    "discord.opt.week": "week",
+    "discord.opt.week.desc": "This week (default) or the week before",
     "discord.opt.domain": "domain",
     "discord.opt.domain.desc": "Only this exam domain",
     "discord.opt.task": "task",
@@ -199,7 +203,7 @@ EN: dict[str, str] = {
     "slack.daily_line": "{channel}: every day at {time} ({timezone})",
     "slack.daily_line_off": "{channel}: off (was {time}, {timezone})",
     "slack.daily_none": "No channel gets the daily question yet.",
-    "slack.daily_usage": "Usage: /daily-settings channel [#channel] · time HH:MM [#channel] · timezone Area/City [#channel] · off [#channel|all]",
+    "slack.daily_usage": "Usage: /daily-settings channel [#channel] · time HH:MM [#channel] · timezone Area/City [#channel] · off [#channel|all] · stats [last]",
     "slack.daily_set": "Daily question on in {channel} at {time} ({timezone}).",
     "slack.daily_off": "Daily question turned off in {count} channels.",
     "slack.daily_off.one": "Daily question turned off in {count} channel.",
@@ -317,6 +321,8 @@ EN: dict[str, str] = {
     "stats.missed_line.one": "{question}: {count} wrong out of {attempts}",
     "stats.missed_none": "No question was missed this week.",
     "stats.usage": "Usage: /stats [last] (this week, or the week before)",
+    "stats.this_week": "this week",
+    "stats.last_week": "the week before",
 }
 
 FR: dict[str, str] = {
@@ -431,6 +437,10 @@ FR: dict[str, str] = {
     "discord.cmd.progress_public.desc": "Permettre aux membres de voir la /progression des autres",
     "discord.cmd.settings": "réglages",
     "discord.cmd.settings.desc": "Afficher les réglages de studybot sur ce serveur",
+    "discord.cmd.stats": "statistiques",
+    "discord.cmd.stats.desc": "La semaine du serveur : apprenants, réponses, domaines, question du jour, erreurs",
+    "discord.opt.week": "semaine",
+    "discord.opt.week.desc": "Cette semaine (par défaut) ou la précédente",
     "discord.opt.domain": "domaine",
     "discord.opt.domain.desc": "Seulement ce domaine de l'examen",
     "discord.opt.task": "tâche",
@@ -475,7 +485,7 @@ FR: dict[str, str] = {
     "slack.daily_line": "{channel} : chaque jour à {time} ({timezone})",
     "slack.daily_line_off": "{channel} : arrêtée (était à {time}, {timezone})",
     "slack.daily_none": "Aucun canal ne reçoit encore la question du jour.",
-    "slack.daily_usage": "Syntaxe : /daily-settings channel [#canal] · time HH:MM [#canal] · timezone Zone/Ville [#canal] · off [#canal|all]",
+    "slack.daily_usage": "Syntaxe : /daily-settings channel [#canal] · time HH:MM [#canal] · timezone Zone/Ville [#canal] · off [#canal|all] · stats [last]",
     "slack.daily_set": "Question du jour activée dans {channel} à {time} ({timezone}).",
     "slack.daily_off": "Question du jour arrêtée dans {count} canaux.",
     "slack.daily_off.one": "Question du jour arrêtée dans {count} canal.",
@@ -593,6 +603,8 @@ FR: dict[str, str] = {
     "stats.missed_line.one": "{question} : {count} erreur sur {attempts}",
     "stats.missed_none": "Aucune question manquée cette semaine.",
     "stats.usage": "Syntaxe : /stats [last] (cette semaine, ou la précédente)",
+    "stats.this_week": "cette semaine",
+    "stats.last_week": "la semaine précédente",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

@@ -138,3 +138,33 @@ async def test_timezone_autocomplete(discord_bot: StudyBot, fake: FakeDiscord) -
 
     assert body["type"] == 8
     assert body["data"]["choices"] == [{"name": "Europe/Paris", "value": "Europe/Paris"}]
+
+
+async def test_stats_shows_the_servers_week_to_managers_only(
+    discord_bot: StudyBot, fake: FakeDiscord, service: StudyService
+) -> None:
+    ana = UserRef("discord", str(GUILD_ID), "101", "Ana")
+    question = service.question("d2.1-sample-1")
+    card = service.card(question, "en", service._token())
+    wrong = [x for x in question.letters if x not in question.answer][: question.choose]
+    await service.answer(ana, question.id, card.token, wrong, "en")
+
+    body = await feed(discord_bot, fake, admin(fake, "stats", permissions=0))
+    assert body["data"]["content"] == "Only server or workspace admins can do that."
+
+    body = await feed(discord_bot, fake, admin(fake, "stats"))
+    assert body["data"]["flags"] & EPHEMERAL
+    (embed,) = body["data"]["embeds"]
+    assert embed["title"] == "This community's week of 23 November 2026"
+    assert embed["description"] == "1 active learner\n1 answer, 0% right"
+    assert [f["name"][:2] for f in embed["fields"][:4]] == ["D1", "D2", "D3", "D4"]
+    assert "No daily question was posted this week." in embed["fields"][4]["value"]
+    assert embed["fields"][5]["name"].startswith("Most missed questions")
+    assert embed["fields"][5]["value"].startswith("d2.1-sample-1: 1 wrong out of 1\n> ")
+    assert "Ana" not in str(embed)
+
+    options = [{"name": "week", "type": 3, "value": "last"}]
+    body = await feed(discord_bot, fake, admin(fake, "stats", options, locale="fr"))
+    (embed,) = body["data"]["embeds"]
+    assert embed["title"] == "La semaine du 16 novembre 2026 dans cette communauté"
+    assert embed["description"] == "Personne n'a encore répondu cette semaine."

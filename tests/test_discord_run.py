@@ -72,7 +72,8 @@ async def test_sync_registers_every_command_with_french_localizations(
     admin = commands["studybot"]
     assert int(admin["default_member_permissions"]) == 1 << 5  # Manage Server
     assert admin["dm_permission"] is False
-    assert set(options(admin)) == {"daily-on", "daily-off", "progress-public", "settings"}
+    assert set(options(admin)) == {"daily-on", "daily-off", "progress-public", "settings", "stats"}
+    assert options(admin)["stats"]["name_localizations"]["fr"] == "statistiques"
     assert options(admin)["daily-off"]["name_localizations"]["fr"] == "arrêter-question-du-jour"
     for name in ("quiz", "review", "exam", "progress", "leaderboard", "language"):
         assert commands[name]["dm_permission"] is False, name

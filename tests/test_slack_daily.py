@@ -94,3 +94,29 @@ async def test_a_change_by_an_admin_of_another_language_keeps_the_channels_langu
 async def test_a_misspelt_leaderboard_period_is_named(bot: Bot) -> None:
     reply = await bot.command("/leaderboard", "weekly", user="U0ANA")
     assert texts(reply) == "Period must be week or all."
+
+
+async def test_admins_read_the_workspaces_week_and_members_are_refused(
+    bot: Bot, service: StudyService
+) -> None:
+    from bot.views import UserRef
+
+    learner = UserRef("slack", TEAM, "U0ANA", "Ana")
+    question = service.question("d1.1-sample-1")
+    card = service.card(question, "en", service._token())
+    wrong = [x for x in question.letters if x not in question.answer][: question.choose]
+    await service.answer(learner, question.id, card.token, wrong, "en")
+
+    refused = await bot.command("/daily-settings", "stats", user="U0ANA")
+    assert texts(refused) == "Only server or workspace admins can do that."
+    week = texts(await bot.command("/daily-settings", "stats", user="U0ADA"))
+    assert "This community's week of 23 November 2026" in week
+    assert "1 active learner" in week and "1 answer, 0% right" in week
+    assert "d1.1-sample-1: 1 wrong out of 1" in week
+    assert "No daily question was posted this week." in week
+    assert "Ana" not in week  # no member is named
+    before = texts(await bot.command("/daily-settings", "stats last", user="U0OWN"))
+    assert "La semaine du 16 novembre 2026" in before
+    assert "Personne n'a encore répondu cette semaine." in before
+    usage = texts(await bot.command("/daily-settings", "stats soon", user="U0ADA"))
+    assert usage.startswith("Usage: /daily-settings") and "stats [last]" in usage

@@ -21,7 +21,7 @@ from adapters.discord.common import (
     reply,
     service_of,
 )
-from adapters.discord.render import say
+from adapters.discord.render import say, stats_embed
 from bot.daily import CLEAR
 from bot.errors import StudyBotError
 from bot.i18n import locale_from, t
@@ -119,6 +119,22 @@ async def settings(interaction: discord.Interaction[Any]) -> None:
     await reply(interaction, "\n".join(lines))
 
 
+async def stats(interaction: discord.Interaction[Any], week: str = "this") -> None:
+    """The server's week (or the week before) for its organisers; no member is named."""
+    guild, locale = await _manager(interaction)
+    found = await service_of(interaction).community_week(
+        PLATFORM, guild, locale, weeks_ago=1 if week == "last" else 0
+    )
+    await reply(interaction, embed=stats_embed(found))
+
+
+def _weeks() -> list[Choice[str]]:
+    return [
+        Choice(name=loc("stats.this_week"), value="this"),
+        Choice(name=loc("stats.last_week"), value="last"),
+    ]
+
+
 def _describe_channel(locale: str, c: DailyChannel) -> str:
     return t(
         locale,
@@ -155,6 +171,7 @@ def admin_group() -> app_commands.Group:
         localized("daily_off", daily_off, parent=group),
         localized("progress_public", progress_public, parent=group),
         localized("settings", settings, parent=group),
+        localized("stats", stats, parent=group, week=_weeks()),
     ):
         group.add_command(cmd)
     return group

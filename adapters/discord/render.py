@@ -31,6 +31,7 @@ __all__ = [
     "progress_embed",
     "reveal_embed",
     "say",
+    "stats_embed",
 ]
 
 # Discord's limits: title 256, description 4096, field name 256 / value 1024, 25 fields,
@@ -259,3 +260,29 @@ def lessons_embed(lessons: views.LessonList) -> discord.Embed:
         colour=BLUE,
     )
     return embed.set_footer(text=t(loc, "lesson.list_hint", cmd=commands(loc)))
+
+
+def stats_embed(week: views.CommunityWeek) -> discord.Embed:
+    """A community's week for its organisers: totals, domains, the daily question, question ids."""
+    loc = week.locale
+    parts = present.stats_parts(week)
+    description = "\n".join(say(loc, x) for x in parts.summary)
+    embed = discord.Embed(title=clip(say(loc, parts.title), TITLE), description=description,
+                          colour=BLUE)  # fmt: skip
+    for row in parts.domains:
+        embed.add_field(
+            name=clip(say(loc, row.head), FIELD_NAME),
+            value=f"`{bar(row.fraction)}` {say(loc, row.stats)}",
+            inline=False,
+        )
+    embed.add_field(
+        name="\u200b", value=clip("\n".join(say(loc, x) for x in parts.daily), FIELD_VALUE),
+        inline=False,
+    )  # fmt: skip
+    missed = "\n".join(
+        say(loc, m.line) + (f"\n> {escape(clip(' '.join(m.stem.split()), 120))}" if m.stem else "")
+        for m in parts.missed
+    )
+    embed.add_field(name=clip(say(loc, parts.missed_title), FIELD_NAME),
+                    value=clip(missed, FIELD_VALUE) or "\u200b", inline=False)  # fmt: skip
+    return embed

@@ -5,6 +5,7 @@
 /daily-settings time HH:MM [#channel]     post time, in the channel's timezone
 /daily-settings timezone Area/City [#channel]
 /daily-settings off [#channel|all]
+/daily-settings stats [last]              the workspace's week (or the week before)
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import Any
 
 from adapters.slack.members import PLATFORM, Member
 from adapters.slack.mrkdwn import Raw, section, tmd
-from adapters.slack.render import daily_blocks, say
+from adapters.slack.render import daily_blocks, say, stats_blocks
 from adapters.slack.replies import Reply
 from bot.daily import DailyService
 from bot.errors import StudyBotError
-from bot.present import reported_lines
+from bot.present import reported_lines, stats_parts
 from bot.services import Services
 from bot.views import DailyChannel
 
@@ -87,6 +88,10 @@ async def daily_settings(
         return await _status(daily, m)
     if sub == "off":
         return await _off(daily, m, rest[0] if rest else None, here)
+    if sub == "stats" and [w.lower() for w in rest] in ([], ["this"], ["last"]):
+        last = [w.lower() for w in rest] == ["last"]
+        week = await daily.study.community_week(PLATFORM, m.ref.community, m.locale, int(last))
+        return Reply(say(m.locale, stats_parts(week).title), stats_blocks(week))
     if sub == "channel" and len(rest) <= 1:
         channel = parse_channel(rest[0] if rest else None, here)
         return _confirm(m.locale, await _configure(daily, m, channel))

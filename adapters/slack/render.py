@@ -33,6 +33,7 @@ from bot.present import Line
 from bot.service import MAX_REPORT
 from bot.views import (
     REPORT_REASONS,
+    CommunityWeek,
     DailyChannel,
     DailyPost,
     DailyReveal,
@@ -70,6 +71,7 @@ __all__ = [
     "review_wait_blocks",
     "say",
     "short_blocks",
+    "stats_blocks",
 ]
 
 log = logging.getLogger(__name__)
@@ -230,6 +232,28 @@ def progress_blocks(report: ProgressReport) -> list[Block]:
     if parts.exams:
         exams = "\n".join(say(loc, x) for x in parts.exams[1:])
         blocks.append(section(f"*{say(loc, parts.exams[0])}*\n{exams}"))
+    return blocks
+
+
+def stats_blocks(week: CommunityWeek) -> list[Block]:
+    """A workspace's week for its admins: totals, domains, the daily question, question ids."""
+    loc = week.locale
+    parts = present.stats_parts(week)
+    blocks = [
+        header(plain(loc, parts.title)),
+        section("\n".join(say(loc, x) for x in parts.summary)),
+    ]
+    if parts.domains_title is not None:
+        rows = [
+            f"*{say(loc, r.head)}*\n`{bar(r.fraction)}`  {say(loc, r.stats)}" for r in parts.domains
+        ]
+        blocks.append(section(f"*{say(loc, parts.domains_title)}*\n" + "\n".join(rows)))
+    blocks.append(section("\n".join(say(loc, x) for x in parts.daily)))
+    missed = [
+        say(loc, m.line) + (f"\n>{escape(' '.join(m.stem.split())[:150])}" if m.stem else "")
+        for m in parts.missed
+    ]
+    blocks.append(section("\n".join([f"*{say(loc, parts.missed_title)}*", *missed])))
     return blocks
 
 
