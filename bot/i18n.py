@@ -92,6 +92,8 @@ EN: dict[str, str] = {
     "help.body": (
         "/quiz [1-4 or 2.3]  a question (optionally from one domain or task)\n"
         "/progress    your scores per domain and an estimated exam score\n"
+        "/progress png [light|dark]  the same as a picture, saved to a PNG file\n"
+        "/stats [last]  this community's week (or the week before), for its organisers\n"
         "/leaderboard [1-4] [week|all]  the top learners and your rank\n"
         "/lesson [id or words]  list the lessons or read one\n"
         "/review      the most overdue question to see again\n"
@@ -374,6 +376,8 @@ FR: dict[str, str] = {
     "help.body": (
         "/quiz [1-4 ou 2.3]  une question (d'un domaine ou d'une tâche si précisé)\n"
         "/progress    vos scores par domaine et un score d'examen estimé\n"
+        "/progress png [light|dark]  la même chose en image, enregistrée dans un fichier PNG\n"
+        "/stats [last]  la semaine de la communauté (ou la précédente), pour ses organisateurs\n"
         "/leaderboard [1-4] [week|all]  les meilleurs et votre rang\n"
         "/lesson [id ou mots]  la liste des leçons, ou une leçon\n"
         "/review      la question la plus en retard à revoir\n"

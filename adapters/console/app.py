@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
-from typing import TextIO
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.input import InputLines
 from adapters.console.session import COMMUNITY, PLATFORM, ConsoleSession
+from adapters.console.shown import Reply, Said
 from bot.errors import StorageError
 from bot.events import Events
 from bot.i18n import t
 from bot.services import Services
 from bot.views import UserRef
 
-__all__ = ["ConsoleFace"]
+if TYPE_CHECKING:
+    from adapters.console.pretty import Pretty
+
+__all__ = ["ConsoleFace", "wants_colour"]
 
 log = logging.getLogger(__name__)
+
+
+def wants_colour(stdout: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
+    """Colours and layout (rich) only on a terminal, and not when NO_COLOR is set (no-color.org)
+    or the terminal is dumb: a pipe gets plain text with no escape code."""
+    if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: plain text
+        return False
 
 
 class ConsoleFace:
@@ -42,6 +59,7 @@ class ConsoleFace:
         self.ready = asyncio.Event()
         self._stop = asyncio.Event()
         self._lines: InputLines | None = None
+        self._pretty: Pretty | None = None
 
     @property
     def events(self) -> Events:
@@ -68,8 +86,12 @@ class ConsoleFace:
             self._write(t(self.locale or "en", "console.storage_stop", cause=e.cause))
             return 1
         interactive = self.stdin.isatty()
+        if wants_colour(self.stdout):
+            from adapters.console.pretty import Pretty  # rich is loaded for a terminal only
+
+            self._pretty = Pretty(self.stdout)
         self.ready.set()
-        self._write(t(session.locale, "console.welcome", name=self.user))
+        self._show(Reply((Said(t(session.locale, "console.welcome", name=self.user)),)))
         while not session.done:
             if interactive:
                 self.stdout.write("> ")
@@ -79,9 +101,9 @@ class ConsoleFace:
                 break
             self._count_command(session, line)
             # Not cancelled by a stop: the answer being recorded is finished and shown.
-            self._write(await session.handle(line))
+            self._show(await session.handle(line))
         if self._stop.is_set() and interactive:
-            self._write("\n" + t(session.locale, "console.bye"))
+            self._show(Reply((Said("\n" + t(session.locale, "console.bye")),)))
         return 1 if session.failed else 0
 
     def _count_command(self, session: ConsoleSession, line: str) -> None:
@@ -89,6 +111,14 @@ class ConsoleFace:
         if word.startswith("/"):
             # Unknown words share one label, so typos cannot grow the metric without bound.
             self.events.command(PLATFORM, word if word in session.commands else "unknown")
+
+    def _show(self, reply: Reply) -> None:
+        if not reply.items:
+            return
+        if self._pretty is not None:
+            self._pretty.show(reply)
+            return
+        self._write(reply.text)
 
     def _write(self, text: str) -> None:
         if text:

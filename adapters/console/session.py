@@ -1,23 +1,16 @@
-"""The terminal's commands: one learner types a line, the session returns the text to print."""
+"""The terminal's commands: one learner types a line, the session returns what to show."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
-from adapters.shared.text import (
-    render_card,
-    render_daily_card,
-    render_exam,
-    render_feedback,
-    render_leaderboard,
-    render_lesson,
-    render_lessons,
-    render_progress,
-    render_review_wait,
-    say,
-)
+from adapters.console.shown import DailyCard, Reply, Said, Shown
+from adapters.shared.picture import ProgressPictures
+from adapters.shared.text import say
 from bot.errors import InvalidAnswer, StorageError, StudyBotError
 from bot.i18n import t
 from bot.present import report_thanks
@@ -43,6 +36,8 @@ MAX_STORAGE_FAILURES = 3
 LETTERS = re.compile(r"^[A-Za-z](\s*[,;/ ]?\s*[A-Za-z])*$")
 
 ExamView = ExamStep | ExamConfirm | ExamResult
+Out = Shown | list[Shown]
+THEMES = ("dark", "light")
 
 
 def parse_reason(word: str) -> str:
@@ -72,7 +67,8 @@ class ConsoleSession:
         self.done = False
         self.failed = False  # stopped because the database cannot be written: exit code 1
         self.storage_failures = 0  # answers that could not be written, in a row
-        self.commands: dict[str, Callable[[list[str]], Awaitable[str]]] = {
+        self.pictures = ProgressPictures(size=4)
+        self.commands: dict[str, Callable[[list[str]], Awaitable[Out]]] = {
             "/quiz": self.quiz,
             "next": self.next,
             "/next": self.next,
@@ -82,6 +78,7 @@ class ConsoleSession:
             "/finish": self.finish,
             "/report": self.report,
             "/progress": self.progress,
+            "/stats": self.stats,
             "/leaderboard": self.leaderboard,
             "/lesson": self.lesson,
             "/lessons": self.lesson,
@@ -92,20 +89,24 @@ class ConsoleSession:
             "/exit": self.quit,
         }
 
-    async def handle(self, line: str) -> str:
-        """The reply to one input line; errors become a one-line hint, never a traceback."""
+    async def handle(self, line: str) -> Reply:
+        """What one input line shows; errors become a one-line hint, never a traceback."""
         line = line.strip()
         if not line:
-            return ""
+            return Reply()
         try:
-            return await self._dispatch(line)
+            shown = await self._dispatch(line)
         except StorageError as e:
-            return self._storage_failed(e)
+            return Reply((Said(self._storage_failed(e), "error"),))
         except StudyBotError as e:
-            return t(self.locale, e.key, **e.params)
+            return Reply((Said(t(self.locale, e.key, **e.params), "error"),))
         except Exception:
             log.exception("console command failed: %r", line)
-            return t(self.locale, "error.generic")
+            return Reply((Said(t(self.locale, "error.generic"), "error"),))
+        return Reply(tuple(shown) if isinstance(shown, list) else (shown,))
+
+    def _say(self, key: str, tone: str = "", **params: object) -> Said:
+        return Said(t(self.locale, key, **params), tone)
 
     def _storage_failed(self, error: StorageError) -> str:
         """One line per failed write; after several in a row, the terminal bot stops (exit 1)."""
@@ -115,7 +116,7 @@ class ConsoleSession:
         self.done = self.failed = True
         return t(self.locale, "console.storage_stop", cause=error.cause)
 
-    async def _dispatch(self, line: str) -> str:
+    async def _dispatch(self, line: str) -> Out:
         word, *args = line.split()
         command = self.commands.get(word.lower())
         if command is not None:
@@ -136,27 +137,27 @@ class ConsoleSession:
 
     # -- quiz, review, daily ------------------------------------------------------------------
 
-    async def quiz(self, args: list[str]) -> str:
+    async def quiz(self, args: list[str]) -> Out:
         self.scope = self.service.parse_scope(args[0] if args else None)
         return await self.next([])
 
-    async def next(self, args: list[str]) -> str:
+    async def next(self, args: list[str]) -> Out:
         scope = self.scope
         card = await self.service.next_question(
             self.ref, self.locale, scope.domain, task=scope.task
         )
         self._show(card)
-        return render_card(card)
+        return card
 
-    async def review(self, args: list[str]) -> str:
+    async def review(self, args: list[str]) -> Out:
         scope = self.service.parse_scope(args[0] if args else None)
         found = await self.service.next_review(self.ref, self.locale, scope.domain, task=scope.task)
         if not isinstance(found, QuestionCard):
-            return render_review_wait(found)
+            return found
         self._show(found)
-        return render_card(found)
+        return found
 
-    async def daily_question(self, args: list[str]) -> str:
+    async def daily_question(self, args: list[str]) -> Out:
         channels = await self.service.daily_channels(PLATFORM, COMMUNITY)
         channel = next((c for c in channels if c.channel == CHANNEL), None)
         if channel is None:
@@ -164,9 +165,9 @@ class ConsoleSession:
         post = await self.daily.today(channel)
         card = self.daily.card(post, self.locale)
         self._show(card, post.id)
-        return render_daily_card(card, post.local_date)
+        return DailyCard(card, post.local_date)
 
-    async def answer(self, text: str) -> str:
+    async def answer(self, text: str) -> Out:
         card = self.pending
         assert card is not None
         if self.pending_post is not None:
@@ -178,17 +179,17 @@ class ConsoleSession:
         self.pending = None
         self.pending_post = None
         self.storage_failures = 0
-        return render_feedback(feedback)
+        return feedback
 
     # -- mock exam ----------------------------------------------------------------------------
 
-    async def start_exam(self, args: list[str]) -> str:
+    async def start_exam(self, args: list[str]) -> Out:
         if args and not args[0].isdigit():
             raise InvalidAnswer("exam.bad_size", low=1, high=65)
         size = int(args[0]) if args else 65
         return self._exam_view(await self.exams.start(self.ref, self.locale, size))
 
-    async def exam_answer(self, text: str) -> str:
+    async def exam_answer(self, text: str) -> Out:
         step = self.exam
         assert step is not None
         view = await self.exams.answer(
@@ -196,12 +197,12 @@ class ConsoleSession:
         )
         return self._exam_view(view)
 
-    async def skip(self, args: list[str]) -> str:
+    async def skip(self, args: list[str]) -> Out:
         step = self.exam or await self._current_exam()
         view = await self.exams.skip(self.ref, step.exam_id, step.card.question_id, self.locale)
         return self._exam_view(view)
 
-    async def finish(self, args: list[str]) -> str:
+    async def finish(self, args: list[str]) -> Out:
         step = self.exam or await self._current_exam()
         view = await self.exams.finish(self.ref, step.exam_id, self.locale, self.confirming)
         self.confirming = isinstance(view, ExamConfirm)
@@ -215,40 +216,65 @@ class ConsoleSession:
             raise StudyBotError("exam.console_confirm")
         raise StudyBotError("exam.none")
 
-    def _exam_view(self, view: ExamView) -> str:
+    def _exam_view(self, view: ExamView) -> Out:
         self.exam = view if isinstance(view, ExamStep) else None
         if isinstance(view, ExamStep):
             self.pending, self.pending_post = None, None
             self.shown = view.card.question_id
-        return render_exam(view)
+        return view
 
     # -- reports, progress, leaderboards, lessons ---------------------------------------------
 
-    async def report(self, args: list[str]) -> str:
+    async def report(self, args: list[str]) -> Out:
         if not args:
-            return t(self.locale, "report.usage", reasons=", ".join(REPORT_REASONS))
+            return self._say("report.usage", reasons=", ".join(REPORT_REASONS))
         if self.shown is None:
             raise StudyBotError("report.nothing")
         reason = parse_reason(args[0])
         await self.service.report(self.ref, self.shown, reason, " ".join(args[1:]))
-        return say(self.locale, report_thanks(self.shown))
+        return Said(say(self.locale, report_thanks(self.shown)), "done")
 
-    async def progress(self, args: list[str]) -> str:
-        return render_progress(await self.service.progress(self.ref, self.locale))
-
-    async def leaderboard(self, args: list[str]) -> str:
-        domain, period = self.service.parse_board_args(args)
-        board = await self.service.leaderboard(self.ref, self.locale, domain, period)
-        return render_leaderboard(board)
-
-    async def lesson(self, args: list[str]) -> str:
+    async def progress(self, args: list[str]) -> Out:
+        """`/progress`, or `/progress png [light|dark] [file.png]`: the card written to a file."""
+        if args and args[0].lower() != "png":
+            return self._say("picture.usage", "error")
+        report = await self.service.progress(self.ref, self.locale)
         if not args:
-            return render_lessons(self.service.lessons(self.locale))
-        return render_lesson(self.service.lesson(" ".join(args), self.locale))
+            return report
+        theme = next((a.lower() for a in args[1:] if a.lower() in THEMES), THEMES[0])
+        paths = [a for a in args[1:] if a.lower() not in THEMES]
+        if len(paths) > 1 or (paths and not paths[0].lower().endswith(".png")):
+            return self._say("picture.usage", "error")
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.ref.user)[:40] or "learner"
+        path = Path(paths[0] if paths else f"studybot-progress-{safe}.png").expanduser()
+        try:
+            png = await self.pictures.png(report, theme)
+            await asyncio.to_thread(path.write_bytes, png)
+        except Exception as error:  # no picture (Pillow, a full disk...): the text still shows
+            log.warning("progress picture not written to %s: %s", path, error)
+            return [self._say("picture.failed", "error"), report]
+        return self._say("picture.saved", "done", path=str(path.resolve()))
 
-    async def lang(self, args: list[str]) -> str:
+    async def stats(self, args: list[str]) -> Out:
+        """`/stats [last]`: this terminal community's week (or the week before)."""
+        words = [a.lower() for a in args]
+        if words not in ([], ["this"], ["last"]):
+            return self._say("stats.usage", "error")
+        weeks_ago = int(words == ["last"])
+        return await self.service.community_week(PLATFORM, COMMUNITY, self.locale, weeks_ago)
+
+    async def leaderboard(self, args: list[str]) -> Out:
+        domain, period = self.service.parse_board_args(args)
+        return await self.service.leaderboard(self.ref, self.locale, domain, period)
+
+    async def lesson(self, args: list[str]) -> Out:
+        if not args:
+            return self.service.lessons(self.locale)
+        return self.service.lesson(" ".join(args), self.locale)
+
+    async def lang(self, args: list[str]) -> Out:
         if not args or args[0].lower() not in ("en", "fr"):
-            return t(self.locale, "lang.usage")
+            return self._say("lang.usage", "error")
         self.locale = await self.service.set_locale(self.ref, args[0].lower())
         if self.pending is not None:
             # Show the waiting question again, now in the new language.
@@ -256,12 +282,12 @@ class ConsoleSession:
             self.pending = self.service.card(
                 question, self.locale, self.pending.token, self.pending.kind
             )
-            return f"{t(self.locale, 'lang.set')}\n\n{render_card(self.pending)}"
-        return t(self.locale, "lang.set")
+            return [self._say("lang.set", "done"), self.pending]
+        return self._say("lang.set", "done")
 
-    async def help(self, args: list[str]) -> str:
-        return f"{t(self.locale, 'help.title')}\n\n{t(self.locale, 'help.body')}"
+    async def help(self, args: list[str]) -> Out:
+        return [self._say("help.title"), self._say("help.body")]
 
-    async def quit(self, args: list[str]) -> str:
+    async def quit(self, args: list[str]) -> Out:
         self.done = True
-        return t(self.locale, "console.bye")
+        return self._say("console.bye")
