@@ -15,6 +15,11 @@ RUN /opt/studybot/bin/python -m pip install . \
     && /opt/studybot/bin/studybot content check
 
 FROM python:3.11-slim-bookworm
+# DejaVu Sans: the /progress picture's font, with French accents (without it the picture is
+# drawn with Pillow's own font, which has none).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core=2.37-6 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --no-log-init --uid 10001 --user-group \
         --home-dir /data --no-create-home --shell /usr/sbin/nologin studybot \
     && mkdir /data \

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find bot adapters scheduler studybot content -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
 
-.PHONY: run test lint bench bench-pg schema check-python clean
+.PHONY: run test lint bench bench-pg picture schema check-python clean
 
 run: $(VENV)/.installed
 	$(BIN)/studybot console
@@ -28,6 +28,10 @@ bench: $(VENV)/.installed-test
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 bench-pg: $(VENV)/.installed-test
 	STUDYBOT_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/bench.py
+
+# The README's sample progress cards (docs/progress-*.png), drawn as the bot draws them.
+picture: $(VENV)/.installed-test
+	$(BIN)/python docs/picture.py
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \

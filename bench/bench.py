@@ -3,8 +3,8 @@
 Seeds a throwaway database (10,000 learners in one community with 200 spaced-review cards each,
 99 other communities, 1,000,000 attempts), then measures in one run: open-loop latency at a busy
 rate (answers with their FSRS update, /progress with readiness, /leaderboard, /review), mock exam
-starts, closed-loop saturation throughput, a raw aiosqlite baseline on the same file and
-settings, content load time and peak RSS. Prints a table and one JSON line.
+starts, progress pictures (the PNG card), closed-loop saturation throughput, a raw aiosqlite
+baseline on the same file and settings, content load time and peak RSS. Prints a table and one JSON line.
 
 With `--postgres URL` (`make bench-pg`), the seeded file is copied into a new database on that
 PostgreSQL server and every phase runs on the PostgreSQL store; the baseline is raw asyncpg.
@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from adapters.shared.picture import ProgressPictures
 from bot.content import Content, load_content
 from bot.daily import DailyService
 from bot.db_copy import copy_database
@@ -48,6 +49,7 @@ TARGETS = {
     "fanout_answer_p99_ms": 5.0,
     "review_p99_ms": 5.0,
     "exam_start_p99_ms": 20.0,
+    "progress_png_p99_ms": 150.0,
 }
 # The issue's targets on PostgreSQL (a network round trip per statement, a server of its own).
 PG_TARGETS = {"answer_p99_ms": 10.0, "leaderboard_p99_ms": 20.0, "answers_per_s": 3000.0}
@@ -271,6 +273,21 @@ async def exam_starts(service: StudyService, users: int, count: int) -> list[flo
     return took
 
 
+async def progress_pictures(service: StudyService, users: int, count: int) -> list[float]:
+    """How long a /progress card takes (drawn on a worker thread, PNG encoded), for `count`
+    learners one after another (none cached), in English and French, dark and light."""
+    pictures = ProgressPictures()
+    took = []
+    for n in range(count):
+        ref = UserRef("discord", MAIN, f"u{(n * 7907) % users}", "")
+        report = await service.progress(ref, "fr" if n % 2 else "en")
+        began = time.perf_counter()
+        await pictures.png(report, "light" if n % 4 > 1 else "dark")
+        took.append((time.perf_counter() - began) * 1000)
+    assert pictures.drawn == count
+    return took
+
+
 async def closed_loop(
     workers: int, seconds: float, work: Callable[[int], Awaitable[None]], limit: int = 10**9
 ) -> float:
@@ -453,6 +470,7 @@ async def phases(
     await open_loop(service, args.users, args.rate, 1.0)  # warm-up, not reported
     samples = await open_loop(service, args.users, args.rate, args.seconds)
     starts = await exam_starts(service, args.users, args.exams)
+    drawn = await progress_pictures(service, args.users, args.pictures)
     rng = random.Random(5)
     learners = [Learner(service, rng.randrange(args.users)) for _ in range(args.workers)]
     for learner in learners:
@@ -475,6 +493,8 @@ async def phases(
         },
         "exam_start_p50_ms": pct(starts, 0.5),
         "exam_start_p99_ms": pct(starts, 0.99),
+        "progress_png_p50_ms": pct(drawn, 0.5),
+        "progress_png_p99_ms": pct(drawn, 0.99),
         "leaderboard_first_ms": leaderboard_first_ms,
         "answers_per_s": answers_per_s,
         "baseline_inserts_per_s": base,
@@ -515,6 +535,9 @@ if __name__ == "__main__":
     )
     p.add_argument("--review-cards", type=int, default=200, help="review cards per learner")
     p.add_argument("--exams", type=int, default=300, help="mock exams started, one per learner")
+    p.add_argument(
+        "--pictures", type=int, default=300, help="progress cards drawn, one per learner"
+    )
     p.add_argument(
         "--postgres",
         metavar="URL",
