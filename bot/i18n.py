@@ -576,7 +576,7 @@ FR: dict[str, str] = {
     "picture.domains": "Bonnes réponses par domaine, et son poids à l'examen",
     "picture.domain": "D{id} {name}",
     "picture.weight": "{weight} % de l'examen",
-    "picture.pass_line": "Le repère sur chaque barre : le taux de bonnes réponses qui donne {pass_mark}",
+    "picture.pass_line": "Repère sur chaque barre : le taux de bonnes réponses qui donne {pass_mark}",
     "picture.score_title": "Score d'examen attendu",
     "picture.score": "{score} / 1000",
     "picture.too_few": "Encore {count} réponses avant une estimation",

@@ -99,9 +99,11 @@ async def test_another_members_progress_needs_the_server_setting(
     await answer_some(service, ref(202, "Bob"), 2, right=False)
     option = [{"name": "member", "type": 6, "value": "202"}]
     asked = fake.slash("progress", option, resolved=resolved_member(202, "Bob"))
-    body = await feed(discord_bot, fake, asked)
+    refused = await feed_request(discord_bot, fake, asked)
+    body = refused.body
     assert body["data"]["content"] == "Members' progress is private in this server."
     assert body["data"]["flags"] & EPHEMERAL
+    assert refused.files == []  # no picture of another member either
 
     await service.set_community_setting("discord", str(GUILD_ID), "progress_public", "1")
     asked = fake.slash("progress", option, resolved=resolved_member(202, "Bob"))
