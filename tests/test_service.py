@@ -233,3 +233,17 @@ async def test_aggregates_equal_a_recount_of_the_answers_on_either_database(
     )
     assert times and all(int(r[2]) == int(r[3]) for r in times)
     assert len(await query(store, "SELECT id FROM attempts")) == len(cards)
+    # The organisers' tally per question and week, moved once a batch, equals a recount too.
+    tallies = await query(
+        store,
+        "SELECT community, period, question_id, attempts, correct FROM question_stats "
+        "ORDER BY community, period, question_id",
+    )
+    recount = await query(
+        store,
+        "SELECT community, week, question_id, count(*), sum(correct) FROM attempts "
+        "GROUP BY community, week, question_id ORDER BY community, week, question_id",
+    )
+    assert tallies and [(*r[:3], int(r[3]), int(r[4])) for r in tallies] == [
+        (*r[:3], int(r[3]), int(r[4])) for r in recount
+    ]
