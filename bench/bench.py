@@ -52,7 +52,12 @@ TARGETS = {
     "progress_png_p99_ms": 150.0,
 }
 # The targets on PostgreSQL (a network round trip per statement, a server of its own).
-PG_TARGETS = {"answer_p99_ms": 10.0, "leaderboard_p99_ms": 20.0, "answers_per_s": 3000.0}
+PG_TARGETS = {
+    "answer_p99_ms": 10.0,
+    "leaderboard_p99_ms": 20.0,
+    "answers_per_s": 3000.0,
+    "progress_png_p99_ms": 150.0,  # the picture is drawn the same way whatever the database
+}
 AT_LEAST = {"answers_vs_baseline", "answers_per_s"}
 
 
