@@ -106,7 +106,9 @@ def test_progress_png_writes_the_card_and_prints_its_path(tmp_path: Path) -> Non
     out = subprocess.run(
         [STUDYBOT, "console", "--db", str(tmp_path / "png.db"), "--user", "ana", "--lang", "fr",
          "--content-dir", str(FIXTURE_CONTENT)],
-        input="/quiz 1\nA\n/progress png\n/progress png light mine.png\n/progress gif\n/stats\n",
+        # "A" answers a one-letter question; "A,B" a choose-TWO one (or is refused: no question).
+        input="/quiz 1\nA\nA,B\n/progress png\n/progress png light mine.png\n/progress gif\n"
+        "/stats\n",
         capture_output=True,
         text=True,
         timeout=60,
