@@ -32,6 +32,33 @@ class Clock:
         return self.now
 
 
+class VirtualTime:
+    """A monotonic clock that only moves when something sleeps on it: waits cost no real time,
+    and how long something waited is exact."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+        await asyncio.sleep(0)  # still a turn of the loop, as a real sleep is
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The largest number of `moments` inside any half-open window of one second (a microsecond
+    of slack for floating-point sums: 20 steps of 0.05 s may add up to 0.99999999)."""
+    ordered = sorted(moments)
+    return max(
+        (sum(1 for m in ordered[i:] if m < start + 1 - 1e-6) for i, start in enumerate(ordered)),
+        default=0,
+    )
+
+
 @pytest.fixture
 def content() -> Content:
     return load_content(FIXTURE_CONTENT)

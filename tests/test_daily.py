@@ -18,8 +18,8 @@ from bot.service import StudyService
 from bot.store import Store
 from bot.streaks import current_streak, next_streak
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
-from scheduler.daily import DailyScheduler, latest_slot, trigger_for
-from tests.conftest import Clock, reopen
+from scheduler.daily import DailyScheduler, RateLimiter, latest_slot, trigger_for
+from tests.conftest import Clock, VirtualTime, most_in_one_second, reopen
 
 pytestmark = pytest.mark.both_stores  # the tests with a store run on SQLite and PostgreSQL
 
@@ -482,3 +482,68 @@ async def test_configure_changes_only_what_is_given_and_clear_resets_the_reveal_
     assert cleared.reveal_after_minutes is None and cleared.post_time == "07:30"
     with pytest.raises(StudyBotError):
         await daily.configure("slack", "T1", "C1", reveal_after=0)
+
+
+async def test_the_rate_limiter_lets_at_most_its_rate_through_in_any_second_and_waits() -> None:
+    time = VirtualTime()
+    limiter = RateLimiter(20.0, time.monotonic, time.sleep)
+    moments: list[float] = []
+
+    async def post() -> None:
+        await limiter.acquire()
+        moments.append(time.now)
+
+    await asyncio.gather(*(post() for _ in range(50)))  # a fan-out: everyone asks at once
+    assert most_in_one_second(moments) == 20
+    assert time.slept >= 49 / 20 - 1e-6  # it waited: 50 posts span 2.45 s, not 1.5 s
+
+
+async def test_a_posted_question_is_never_taken_over_as_a_stale_claim(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    assert await scheduler.post(channel, date(2026, 11, 27)) is not None
+    clock.now += timedelta(minutes=10)  # long past the 5 minutes after which a claim is stale
+    assert await daily.prepare(channel, date(2026, 11, 27)) is None
+    await scheduler.catch_up()
+    assert len(publisher.questions) == 1
+
+
+async def test_a_claim_left_by_a_process_that_died_is_taken_over_once_stale(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    died = await daily.prepare(channel, date(2026, 11, 27))  # claimed, never posted
+    assert died is not None
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    clock.now += timedelta(minutes=4)  # the claimer may still be posting: leave it alone
+    assert await scheduler.post(channel, date(2026, 11, 27)) is None
+    clock.now += timedelta(minutes=2)
+    taken = await scheduler.post(channel, date(2026, 11, 27))
+    assert taken is not None and taken.id == died.id and taken.question_id == died.question_id
+    assert await scheduler.post(channel, date(2026, 11, 27)) is None
+    assert len(publisher.questions) == 1
+
+
+async def test_a_successful_post_resets_the_count_of_failed_days_in_a_row(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    for n, works in enumerate((False, True, False, False)):  # fail, ok, fail, fail
+        day = date(2026, 11, 27) + timedelta(days=n)
+        clock.now = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=8)
+        publisher.broken = set() if works else {"c"}
+        await scheduler.fire(channel.id)  # the cron job, which reads the channel afresh
+    (after,) = await service.daily_channels("discord", "g")
+    assert after.enabled and after.failures == 2
+    clock.now += timedelta(days=1)
+    await scheduler.fire(channel.id)  # the third failed day in a row
+    (off,) = await service.daily_channels("discord", "g")
+    assert not off.enabled
