@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import time
@@ -45,13 +46,14 @@ class Request:
     query: dict[str, str]
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = 0.0  # when it arrived, on the fake's clock
 
 
 @dataclass
 class Fault:
     """What the fake does instead of answering a matching REST request, `times` times: wait
-    `delay` seconds (a slow or hanging Discord), then answer `status` with `body` (None: answer
-    normally after the delay)."""
+    `delay` seconds (a slow or hanging Discord) or until `until` is set (a request held until
+    the test releases it), then answer `status` with `body` (None: answer normally after that)."""
 
     match: Callable[[Request], bool]
     status: int | None = None
@@ -59,6 +61,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int = 1
+    until: asyncio.Event | None = None
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -126,6 +129,7 @@ class FakeDiscord:
         self.ack_heartbeats = True
         self.sessions: list[str] = []  # "identify" or "resume", in order
         self.session_changed = asyncio.Event()
+        self.clock: Callable[[], float] = time.monotonic  # stamps each request's `at`
 
     # -- server -------------------------------------------------------------------------------
 
@@ -163,7 +167,9 @@ class FakeDiscord:
         body = json.loads(raw) if raw else None
         path = "/" + request.match_info["tail"]
         auth = request.headers.get("Authorization", "")
-        record = Request(request.method, path, dict(request.query), body, dict(request.headers))
+        record = Request(
+            request.method, path, dict(request.query), body, dict(request.headers), self.clock()
+        )
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
@@ -173,6 +179,8 @@ class FakeDiscord:
         if fault is not None:
             fault.times -= 1
             await asyncio.sleep(fault.delay)
+            if fault.until is not None:
+                await fault.until.wait()
             if fault.status is not None:
                 return _json(fault.body, fault.status, fault.headers)
         if self._too_late(record):
@@ -293,7 +301,7 @@ class FakeDiscord:
         def find() -> Request | None:
             for i, r in enumerate(self.requests[self._seen :], start=self._seen):
                 if match(r):
-                    self.requests[i] = Request(r.method, "#consumed" + r.path, r.query, r.body)
+                    self.requests[i] = dataclasses.replace(r, path="#consumed" + r.path)
                     return r
             return None
 
