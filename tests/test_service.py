@@ -161,3 +161,16 @@ async def test_a_repeat_shows_the_answer_that_counted(service: StudyService) -> 
     again = await service.answer(ANA, card.question_id, card.token, right, "en")
     assert not first.correct and not again.counted
     assert not again.correct and again.chosen == (wrong,)
+
+
+async def test_a_question_can_be_answered_for_24_hours_and_not_a_second_more(
+    service: StudyService, clock: Clock
+) -> None:
+    cards = [await service.next_question(ANA, "en", domain=2) for _ in range(2)]
+    clock.now += timedelta(hours=24)  # the clock is on a whole second, as the token's stamp is
+    on_time = await service.answer(ANA, cards[0].question_id, cards[0].token, "A", "en")
+    assert on_time.counted
+    clock.now += timedelta(seconds=1)
+    with pytest.raises(StudyBotError) as late:
+        await service.answer(ANA, cards[1].question_id, cards[1].token, "A", "en")
+    assert late.value.key == "error.expired"

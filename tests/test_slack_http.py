@@ -21,6 +21,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app, web_app
+from adapters.slack.http import signed
 from adapters.slack.ids import PICK
 from adapters.slack.members import MemberDirectory
 from bot.content import Content
@@ -369,6 +370,15 @@ async def test_bad_or_stale_signatures_get_401_and_no_work(
     assert resp.status == 401 and await resp.json() == {"error": "invalid request"}
     assert bot.fake.calls == [] and bot.fake.responses == []
     assert db(db_path, "SELECT count(*) FROM users") == [(0,)]
+
+
+def test_a_signature_is_good_for_five_minutes_either_way_and_not_a_second_more() -> None:
+    body, stamp = "command=%2Fquiz&text=", 1_800_000_000
+    signature = sign(SECRET, body, stamp)["X-Slack-Signature"]
+    for skew, accepted in ((0, True), (300, True), (301, False), (-300, True), (-301, False)):
+        assert signed(SECRET.encode(), str(stamp), signature, body.encode(), stamp + skew) is (
+            accepted
+        ), skew
 
 
 @pytest.mark.parametrize(
