@@ -20,6 +20,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.shared.health import PrometheusEvents
 from adapters.slack.app import build_app, web_app
 from adapters.slack.http import signed
 from adapters.slack.ids import PICK
@@ -39,6 +40,7 @@ from tests.fakes.slack_api import (
     sign,
     slash_command,
 )
+from tests.ops_support import counted_errors
 
 Extension = Callable[[AsyncApp], None]
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -445,6 +447,19 @@ async def test_unexpected_failures_go_to_the_one_error_handler(
         reply = await bot.command("/progress")
         assert texts(reply) == "Something went wrong on our side; please try again."
         assert "/progress failed" in caplog.text
+
+
+async def test_a_real_failure_counts_once_in_studybot_errors_total(
+    tmp_path: Path, content: Content, slack: FakeSlack
+) -> None:
+    store = await open_store(tmp_path / "closing.db")
+    events = PrometheusEvents()
+    async with running_bot(StudyService(content, store, events=events), slack) as bot:
+        await store.close()  # the database goes away under the bot
+        reply = await bot.command("/progress")
+        assert texts(reply) == "Something went wrong on our side; please try again."
+    ((platform, _), count), *others = counted_errors(events).items()
+    assert (platform, count, others) == ("slack", 1.0, [])
 
 
 async def test_every_command_in_the_manifest_is_handled(bot: Bot) -> None:
