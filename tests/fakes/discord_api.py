@@ -310,6 +310,13 @@ class FakeDiscord:
         assert found is not None
         return found
 
+    async def sessions_started(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until `count` gateway sessions (identified or resumed) have begun."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.sessions) >= count), timeout
+            )
+
     async def callback(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The body of the bot's response to the interaction `payload`."""
         path = f"/interactions/{payload['id']}/{payload['token']}/callback"
@@ -469,8 +476,10 @@ class FakeDiscord:
         kind = await self._hello(ws)
         if kind is None:
             return ws
-        self.sessions.append(kind)
-        self.session_changed.set()
+        async with self._changed:
+            self.sessions.append(kind)
+            self.session_changed.set()
+            self._changed.notify_all()
         sequence = 1
         if kind == "identify":
             await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "READY", "d": self._ready()}))
