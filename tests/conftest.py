@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from hypothesis import settings
 
 from bot.content import Content, load_content
 from bot.memory import Memory
@@ -20,6 +21,11 @@ from bot.sql import numbered
 from bot.store import SqliteStore, Store, open_store
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+# Property tests: no per-example deadline (timing belongs in `make bench`, and a loaded machine
+# would make one fail), and the failing example printed so that it can be replayed.
+settings.register_profile("studybot", deadline=None, print_blob=True)
+settings.load_profile("studybot")
 
 
 class Clock:
