@@ -21,11 +21,13 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.shared.health import PrometheusEvents
+from adapters.slack import replies
 from adapters.slack.app import build_app, web_app
 from adapters.slack.http import signed
 from adapters.slack.ids import PICK
 from adapters.slack.members import MemberDirectory
 from bot.content import Content
+from bot.logs import RateLimitedLog
 from bot.service import StudyService
 from bot.services import Services
 from bot.store import open_store
@@ -436,8 +438,11 @@ async def test_a_block_action_without_a_user_gets_a_polite_line(bot: Bot) -> Non
 
 
 async def test_an_expired_response_url_and_a_failing_api_are_logged_not_raised(
-    bot: Bot, caplog: pytest.LogCaptureFixture
+    bot: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The line is rate-limited per process (one a minute): start from a fresh process's limiter,
+    # whatever other tests in this process logged.
+    monkeypatch.setattr(replies, "_unsent", RateLimitedLog(replies.log))
     bot.fake.expired_urls = True
     await bot.command("/progress")  # returns once the fake has the reply it answers 404 to
     bot.fake.expired_urls = False
