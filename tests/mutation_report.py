@@ -34,7 +34,7 @@ def main() -> int:
             left[name] = status
     print(
         f"mutants tried {stats['total']}: killed {stats['killed']}, survived {stats['survived']}, "
-        f"no test reached {stats['no_tests']}, timed out (counted as killed) {stats['timeout']}, "
+        f"no test reached {stats['no_tests']}, timed out (a hang: caught) {stats['timeout']}, "
         f"suspicious {stats['suspicious']}, skipped {stats['skipped']}"
     )
     known = explained()

@@ -547,3 +547,63 @@ async def test_a_successful_post_resets_the_count_of_failed_days_in_a_row(
     await scheduler.fire(channel.id)  # the third failed day in a row
     (off,) = await service.daily_channels("discord", "g")
     assert not off.enabled
+
+
+async def test_failed_says_whether_the_channel_was_turned_off(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    for n, off in enumerate((False, False, True)):
+        post = await daily.prepare(channel, date(2026, 11, 27) + timedelta(days=n))
+        assert post is not None
+        assert await daily.failed(post, channel, "Missing Access") is off
+
+
+async def test_settings_of_one_channel_never_come_from_a_namesake_elsewhere(
+    service: StudyService,
+) -> None:
+    daily = DailyService(service)
+    await daily.configure("slack", "T1", "C1", timezone="Europe/Paris", locale="fr")
+    await daily.configure("discord", "T2", "C1", timezone="Asia/Tokyo", locale="fr")
+    other_team = await daily.configure("slack", "T2", "C1", post_time="7:00")
+    assert (other_team.timezone, other_team.locale) == ("UTC", "en")
+
+
+async def test_only_an_answer_on_the_posts_own_day_keeps_the_streak(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    post = await scheduler.post(channel, date(2026, 11, 27))
+    assert post is not None
+    clock.now += timedelta(days=1, hours=-1)  # the next morning, before the next post
+    ana = UserRef("discord", "g", "ana", "Ana")
+    feedback = await daily.answer(
+        ana, post.id, sorted(service.question(post.question_id).answer), "en"
+    )
+    assert feedback.counted
+    assert (await service.progress(ana, "en")).streak == 0
+
+
+async def test_a_reveal_counts_every_letter_of_each_choice_in_the_channels_language(
+    service: StudyService, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    channel = await service.configure_daily("discord", "g", "c", "09:00", "Europe/Paris", "fr")
+    daily = DailyService(service)
+    post = await daily.prepare(channel, date(2026, 11, 27))
+    assert post is not None
+    await daily.posted(post, "msg")
+    post = await daily.store.post(post.id)
+    assert post is not None
+    question = service.question(post.question_id)
+    letters = question.letters[: question.choose]
+    others = [x for x in question.letters if x not in letters][: question.choose - 1]
+    for n, choice in enumerate([letters, [letters[0], *others]]):
+        await daily.answer(UserRef("discord", "g", f"m{n}", f"M{n}"), post.id, choice, "en")
+    reveal = await daily.reveal(post, "fr")
+    assert reveal is not None and (reveal.post_id, reveal.locale) == (post.id, "fr")
+    assert reveal.stem == question.stem.get("fr") != question.stem.get("en")
+    assert reveal.options[0].text == question.options[0].text.get("fr")
+    assert dict(reveal.counts)[letters[0]] == 2 and reveal.answers == 2
