@@ -950,6 +950,9 @@ async def open_store(path: str | Path, background_checkpoints: bool = True) -> S
             await db.execute("PRAGMA wal_autocheckpoint = 0")
             opened.append(await _connect(path))
         opened.append(await _connect(path))
+        # The reader never writes: a write sent to it by mistake fails at once instead of
+        # bypassing the one writer (and its group commit and lock).
+        await opened[-1].execute("PRAGMA query_only = ON")
     except BaseException:
         # An open connection's worker thread would keep a failed process alive for ever.
         for connection in opened:

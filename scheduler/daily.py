@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -50,28 +51,32 @@ class Publisher(Protocol):
 
 
 class RateLimiter:
-    """A token bucket: at most `rate` acquisitions a second, `burst` at once."""
+    """At most `rate` acquisitions in any one second: each is granted 1/`rate` seconds after the
+    previous one (those that come later than that go at once).
+
+    No burst: a bucket that starts full with `rate` tokens lets twice the rate through in its
+    first second (the full bucket, then its refill), 39 posts instead of 20 as a fan-out starts.
+    """
 
     def __init__(
-        self, rate: float, burst: int = 1, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.rate = rate
-        self.burst = burst
-        self.tokens = float(burst)
         self.clock = clock
-        self.updated = clock()
+        self.sleep = sleep
+        self.next_at = -math.inf  # when the next acquisition may be granted
         self.lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        async with self.lock:
-            while True:
-                now = self.clock()
-                self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-                self.updated = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
-                    return
-                await asyncio.sleep((1 - self.tokens) / self.rate)
+        async with self.lock:  # one waiter at a time, in order of arrival
+            now = self.clock()
+            at = max(now, self.next_at)
+            self.next_at = at + 1 / self.rate
+            if at > now:
+                await self.sleep(at - now)
 
 
 def trigger_for(channel: DailyChannel) -> CronTrigger:
@@ -90,6 +95,8 @@ class DailyScheduler:
         grace: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] | None = None,
         concurrency: int = 4,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.daily = daily
         self.events = daily.study.events
@@ -97,6 +104,8 @@ class DailyScheduler:
         self.grace = grace
         self.clock = clock or (lambda: datetime.now(UTC))
         self.limiters: dict[tuple[str, str], RateLimiter] = {}
+        self.monotonic = monotonic  # the rate limiters' clock and sleep
+        self.sleep = sleep
         # Bounds how many posts are in flight, so a fan-out never crowds out interactive answers.
         self.slots = asyncio.Semaphore(concurrency)
         self.scheduler: AsyncIOScheduler | None = None
@@ -251,7 +260,7 @@ class DailyScheduler:
         key = (channel.platform, scope)
         if key not in self.limiters:
             rate = publisher.rate_per_second
-            self.limiters[key] = RateLimiter(rate, burst=max(1, int(rate)))
+            self.limiters[key] = RateLimiter(rate, self.monotonic, self.sleep)
         return self.limiters[key]
 
     async def reveal_due(self) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from hypothesis import settings
 
 from bot.content import Content, load_content
 from bot.memory import Memory
@@ -20,6 +21,11 @@ from bot.sql import numbered
 from bot.store import SqliteStore, Store, open_store
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+# Property tests: no per-example deadline (timing belongs in `make bench`, and a loaded machine
+# would make one fail), and the failing example printed so that it can be replayed.
+settings.register_profile("studybot", deadline=None, print_blob=True)
+settings.load_profile("studybot")
 
 
 class Clock:
@@ -30,6 +36,33 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class VirtualTime:
+    """A monotonic clock that only moves when something sleeps on it: waits cost no real time,
+    and how long something waited is exact."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+        await asyncio.sleep(0)  # still a turn of the loop, as a real sleep is
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The largest number of `moments` inside any half-open window of one second (a microsecond
+    of slack for floating-point sums: 20 steps of 0.05 s may add up to 0.99999999)."""
+    ordered = sorted(moments)
+    return max(
+        (sum(1 for m in ordered[i:] if m < start + 1 - 1e-6) for i, start in enumerate(ordered)),
+        default=0,
+    )
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from adapters.shared.health import PrometheusEvents
 from bot.config import SECRETS, SETTINGS
 from tests.conftest import FIXTURE_CONTENT
 
-__all__ = ["STUDYBOT", "clean_env", "free_port", "read_until", "studybot"]
+__all__ = ["STUDYBOT", "clean_env", "counted_errors", "free_port", "read_until", "studybot"]
 
 STUDYBOT = str(Path(sys.executable).parent / "studybot")
 
@@ -57,3 +58,14 @@ def read_until(proc: subprocess.Popen[str], marker: str) -> str:
         if marker in line:
             return "".join(seen)
     raise AssertionError(f"{marker!r} never came: {''.join(seen)}")
+
+
+def counted_errors(events: PrometheusEvents) -> dict[tuple[str, str], float]:
+    """studybot_errors_total by (platform, kind), as /metrics shows it."""
+    return {
+        (sample.labels["platform"], sample.labels["kind"]): sample.value
+        for metric in events.registry.collect()
+        if metric.name == "studybot_errors"
+        for sample in metric.samples
+        if sample.name == "studybot_errors_total"
+    }

@@ -97,3 +97,45 @@ def test_the_detector_sees_forbidden_imports_at_any_depth(tmp_path: Path) -> Non
         "    from scheduler.daily import DailyScheduler\n"
     )
     assert {"discord", "slack_bolt.async_app", "scheduler.daily"} <= imported_modules(sample)
+
+
+def _always_true(test: ast.expr) -> bool:
+    """Whether an assertion's condition holds whatever the code does: a generator or lambda
+    (always truthy objects), a non-empty literal, a true constant, or an `and`/`or` with such a
+    part (`assert real == 1 and (x for x in xs)` checks nothing beside `real`)."""
+    if isinstance(test, ast.GeneratorExp | ast.Lambda):
+        return True
+    if isinstance(test, ast.Tuple | ast.List | ast.Set):
+        return bool(test.elts)
+    if isinstance(test, ast.Dict):
+        return bool(test.keys)
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.BoolOp):
+        return any(_always_true(v) for v in test.values)
+    return False
+
+
+def always_true_assertions(path: Path) -> list[str]:
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return [
+        f"{shown}:{node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assert) and _always_true(node.test)
+    ]
+
+
+def test_no_test_asserts_something_that_is_always_true() -> None:
+    found = [hit for path in modules_of("tests") for hit in always_true_assertions(path)]
+    assert found == []
+
+
+def test_the_always_true_detector_sees_a_generator_beside_a_real_check(tmp_path: Path) -> None:
+    sample = tmp_path / "x.py"
+    sample.write_text(
+        "assert ok == 1 and (x for x in xs)\n"
+        "assert (ok, 'why')\n"
+        "assert all(x for x in xs)\n"
+        "assert ok, (x for x in xs)\n"
+    )
+    assert [hit.split(":")[1] for hit in always_true_assertions(sample)] == ["1", "2"]

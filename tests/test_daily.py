@@ -18,8 +18,8 @@ from bot.service import StudyService
 from bot.store import Store
 from bot.streaks import current_streak, next_streak
 from bot.views import DailyChannel, DailyPost, DailyReveal, QuestionCard, UserRef
-from scheduler.daily import DailyScheduler, latest_slot, trigger_for
-from tests.conftest import Clock, reopen
+from scheduler.daily import DailyScheduler, RateLimiter, latest_slot, trigger_for
+from tests.conftest import Clock, VirtualTime, most_in_one_second, reopen
 
 pytestmark = pytest.mark.both_stores  # the tests with a store run on SQLite and PostgreSQL
 
@@ -482,3 +482,128 @@ async def test_configure_changes_only_what_is_given_and_clear_resets_the_reveal_
     assert cleared.reveal_after_minutes is None and cleared.post_time == "07:30"
     with pytest.raises(StudyBotError):
         await daily.configure("slack", "T1", "C1", reveal_after=0)
+
+
+async def test_the_rate_limiter_lets_at_most_its_rate_through_in_any_second_and_waits() -> None:
+    time = VirtualTime()
+    limiter = RateLimiter(20.0, time.monotonic, time.sleep)
+    moments: list[float] = []
+
+    async def post() -> None:
+        await limiter.acquire()
+        moments.append(time.now)
+
+    await asyncio.gather(*(post() for _ in range(50)))  # a fan-out: everyone asks at once
+    assert most_in_one_second(moments) == 20
+    assert time.slept >= 49 / 20 - 1e-6  # it waited: 50 posts span 2.45 s, not 1.5 s
+
+
+async def test_a_posted_question_is_never_taken_over_as_a_stale_claim(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    assert await scheduler.post(channel, date(2026, 11, 27)) is not None
+    clock.now += timedelta(minutes=10)  # long past the 5 minutes after which a claim is stale
+    assert await daily.prepare(channel, date(2026, 11, 27)) is None
+    await scheduler.catch_up()
+    assert len(publisher.questions) == 1
+
+
+async def test_a_claim_left_by_a_process_that_died_is_taken_over_once_stale(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    died = await daily.prepare(channel, date(2026, 11, 27))  # claimed, never posted
+    assert died is not None
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    clock.now += timedelta(minutes=4)  # the claimer may still be posting: leave it alone
+    assert await scheduler.post(channel, date(2026, 11, 27)) is None
+    clock.now += timedelta(minutes=2)
+    taken = await scheduler.post(channel, date(2026, 11, 27))
+    assert taken is not None and taken.id == died.id and taken.question_id == died.question_id
+    assert await scheduler.post(channel, date(2026, 11, 27)) is None
+    assert len(publisher.questions) == 1
+
+
+async def test_a_successful_post_resets_the_count_of_failed_days_in_a_row(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    for n, works in enumerate((False, True, False, False)):  # fail, ok, fail, fail
+        day = date(2026, 11, 27) + timedelta(days=n)
+        clock.now = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=8)
+        publisher.broken = set() if works else {"c"}
+        await scheduler.fire(channel.id)  # the cron job, which reads the channel afresh
+    (after,) = await service.daily_channels("discord", "g")
+    assert after.enabled and after.failures == 2
+    clock.now += timedelta(days=1)
+    await scheduler.fire(channel.id)  # the third failed day in a row
+    (off,) = await service.daily_channels("discord", "g")
+    assert not off.enabled
+
+
+async def test_failed_says_whether_the_channel_was_turned_off(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    for n, off in enumerate((False, False, True)):
+        post = await daily.prepare(channel, date(2026, 11, 27) + timedelta(days=n))
+        assert post is not None
+        assert await daily.failed(post, channel, "Missing Access") is off
+
+
+async def test_settings_of_one_channel_never_come_from_a_namesake_elsewhere(
+    service: StudyService,
+) -> None:
+    daily = DailyService(service)
+    await daily.configure("slack", "T1", "C1", timezone="Europe/Paris", locale="fr")
+    await daily.configure("discord", "T2", "C1", timezone="Asia/Tokyo", locale="fr")
+    other_team = await daily.configure("slack", "T2", "C1", post_time="7:00")
+    assert (other_team.timezone, other_team.locale) == ("UTC", "en")
+
+
+async def test_only_an_answer_on_the_posts_own_day_keeps_the_streak(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    post = await scheduler.post(channel, date(2026, 11, 27))
+    assert post is not None
+    clock.now += timedelta(days=1, hours=-1)  # the next morning, before the next post
+    ana = UserRef("discord", "g", "ana", "Ana")
+    feedback = await daily.answer(
+        ana, post.id, sorted(service.question(post.question_id).answer), "en"
+    )
+    assert feedback.counted
+    assert (await service.progress(ana, "en")).streak == 0
+
+
+async def test_a_reveal_counts_every_letter_of_each_choice_in_the_channels_language(
+    service: StudyService, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    channel = await service.configure_daily("discord", "g", "c", "09:00", "Europe/Paris", "fr")
+    daily = DailyService(service)
+    post = await daily.prepare(channel, date(2026, 11, 27))
+    assert post is not None
+    await daily.posted(post, "msg")
+    post = await daily.store.post(post.id)
+    assert post is not None
+    question = service.question(post.question_id)
+    letters = question.letters[: question.choose]
+    others = [x for x in question.letters if x not in letters][: question.choose - 1]
+    for n, choice in enumerate([letters, [letters[0], *others]]):
+        await daily.answer(UserRef("discord", "g", f"m{n}", f"M{n}"), post.id, choice, "en")
+    reveal = await daily.reveal(post, "fr")
+    assert reveal is not None and (reveal.post_id, reveal.locale) == (post.id, "fr")
+    assert reveal.stem == question.stem.get("fr") != question.stem.get("en")
+    assert reveal.options[0].text == question.options[0].text.get("fr")
+    assert dict(reveal.counts)[letters[0]] == 2 and reveal.answers == 2

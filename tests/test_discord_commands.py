@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from adapters.discord.app import StudyBot
+from adapters.shared.health import PrometheusEvents
 from bot.service import StudyService
 from bot.store import SqliteStore
 from bot.views import UserRef
@@ -24,6 +25,7 @@ from tests.fakes.discord_api import (
     member,
     user,
 )
+from tests.ops_support import counted_errors
 
 EPHEMERAL = 64
 MANAGE_GUILD = 1 << 5
@@ -242,6 +244,18 @@ async def test_a_failure_is_logged_and_told_in_one_line(
     assert body["data"]["content"] == "Something went wrong on our side; please try again."
     assert body["data"]["flags"] & EPHEMERAL
     assert any(r.exc_info for r in caplog.records)
+
+
+async def test_a_real_failure_counts_once_in_studybot_errors_total(
+    discord_bot: StudyBot, fake: FakeDiscord, service: StudyService, store: SqliteStore
+) -> None:
+    service.events = events = PrometheusEvents()  # what the runtime gives a bot with metrics on
+    await store.reader.close()  # the database goes away under the bot
+    body = await feed(discord_bot, fake, fake.slash("leaderboard"))
+
+    assert body["data"]["content"] == "Something went wrong on our side; please try again."
+    ((platform, _), count), *others = counted_errors(events).items()
+    assert (platform, count, others) == ("discord", 1.0, [])
 
 
 async def test_an_unknown_command_gets_a_hint(discord_bot: StudyBot, fake: FakeDiscord) -> None:

@@ -27,8 +27,8 @@ from bot.store import open_store
 from bot.views import DailyChannel, UserRef
 from scheduler.daily import DailyScheduler
 from studybot.runtime import Runtime
-from tests.conftest import Clock
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, buttons, feed
+from tests.conftest import Clock, VirtualTime, most_in_one_second
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Fault, buttons, feed
 from tests.fakes.discord_fixtures import run_discord
 
 pytest_plugins = ["tests.fakes.discord_fixtures"]
@@ -343,3 +343,54 @@ async def test_run_discord_posts_a_missed_daily_question_at_start_up(
     finally:
         fake.gateway_events.put_nowait(4004)  # the bot stops, whatever the test found
     assert await asyncio.wait_for(running, 15) == 2
+
+
+def channel_posts(fake: FakeDiscord) -> list[float]:
+    """When each channel message reached Discord, on the fake's clock."""
+    return [r.at for r in fake.requests if r.method == "POST" and "/channels/" in r.path]
+
+
+async def test_a_fan_out_posts_at_most_20_messages_a_second(
+    discord_bot: StudyBot, fake: FakeDiscord, service: StudyService, clock: Clock
+) -> None:
+    time = VirtualTime()  # the limiter waits on it, and the fake stamps requests with it
+    fake.clock = time.monotonic
+    clock.now = at_nine(date(2026, 11, 27))
+    for n in range(25):
+        await service.configure_daily("discord", GUILD, str(DAILY + 100 + n), "09:00", "UTC", "en")
+    scheduler = DailyScheduler(
+        DailyService(service), {"discord": DiscordPublisher(discord_bot)}, clock=clock,
+        monotonic=time.monotonic, sleep=time.sleep,
+    )  # fmt: skip
+    await scheduler.catch_up()  # 25 channels due at once
+    moments = channel_posts(fake)
+    assert len(moments) == 25
+    assert most_in_one_second(moments) == 20
+
+
+async def test_commands_are_served_while_a_daily_fan_out_is_stuck(
+    fake: FakeDiscord, service: StudyService, clock: Clock, tmp_path: Path
+) -> None:
+    clock.now = at_nine(date(2026, 11, 27)) + timedelta(minutes=1)
+    channels = [DAILY + 100, DAILY + 101]
+    for channel in channels:
+        await service.configure_daily("discord", GUILD, str(channel), "09:00", "UTC", "en")
+    held = asyncio.Event()
+    fake.faults.append(Fault(lambda r: "/channels/" in r.path, until=held, times=len(channels)))
+    settings = Settings(db_path=str(tmp_path / "test.db"), discord_token=Secret("a.b.c"))
+    runtime = Runtime(settings, service.content, clock=clock, signals=False)
+    running = asyncio.create_task(runtime.run(lambda s: DiscordFace(s, settings)))
+    try:
+        await fake.request(lambda r: r.path == f"/channels/{channels[0]}/messages", timeout=15)
+        await asyncio.wait_for(fake.identified.wait(), 15)
+        payload = fake.slash("quiz")
+        fake.gateway_events.put_nowait({"t": "INTERACTION_CREATE", "d": payload})
+        body = await fake.callback(payload)  # answered while the first post hangs
+        assert body["type"] == 4 and len(buttons(body["data"])) >= 4
+        assert fake.posted == {}
+    finally:
+        held.set()
+    await fake.request(lambda r: r.path == f"/channels/{channels[1]}/messages", timeout=15)
+    runtime.stop()
+    assert await asyncio.wait_for(running, 15) == 0
+    assert [status for _, _, status, _ in posts(tmp_path / "test.db")] == ["posted", "posted"]

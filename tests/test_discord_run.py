@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from adapters.discord.app import StudyBot
 from bot.config import Secret, Settings
@@ -148,3 +149,18 @@ async def test_run_discord_exits_1_when_discord_is_unreachable(
     settings = Settings(db_path=str(tmp_path / "off.db"), discord_token=Secret("any-token"))
 
     assert await asyncio.wait_for(asyncio.to_thread(run_discord, settings, content), 15) == 1
+
+
+async def test_run_discord_exits_1_when_the_gateway_closes_for_a_reason_other_than_the_token(
+    fake: FakeDiscord, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(db_path=str(tmp_path / "closed.db"), discord_token=Secret("any-token"))
+    running = asyncio.create_task(asyncio.to_thread(run_discord, settings, content))
+    try:
+        await asyncio.wait_for(fake.identified.wait(), 15)
+    finally:
+        fake.gateway_events.put_nowait(4011)  # Discord: sharding required (the bot has grown)
+
+    assert await asyncio.wait_for(running, 15) == 1
+    assert "Discord closed the connection (code 4011); stopping" in caplog.text
+    assert "Discord refused DISCORD_TOKEN" not in caplog.text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.backup import BackupError, backup, restore
+from bot.backup import BackupError, _locked, backup, restore
 from bot.store import MIGRATIONS, open_store
 from bot.views import UserRef
 from tests.ops_support import STUDYBOT, clean_env, read_until, studybot
@@ -226,6 +226,22 @@ def test_restore_refuses_while_a_bot_runs_on_the_database(tmp_path: Path) -> Non
     finally:
         bot.kill()
     assert studybot("db", "restore", str(tmp_path / "b.db"), env=env).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["console", "discord", "slack"])
+def test_no_bot_starts_while_a_restore_runs(tmp_path: Path, command: str) -> None:
+    db = tmp_path / "live.db"
+    env = clean_env(
+        STUDYBOT_DB=str(db), DISCORD_TOKEN="a.b.c", SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_APP_TOKEN="xapp-1", SLACK_API_URL="http://127.0.0.1:9/api/",
+    )  # fmt: skip
+    with _locked(db, True, "restore"):  # the lock `db restore` holds while it copies
+        out = studybot(command, env=env, input="/quiz\n")
+    assert (out.returncode, out.stdout) == (1, "")
+    assert out.stderr.endswith(
+        f"studybot: a restore of {db} is in progress: start the bot when it is done\n"
+    )
+    assert not db.exists()  # refused before the database was opened
 
 
 def test_backup_refusals(tmp_path: Path) -> None:

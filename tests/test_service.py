@@ -247,3 +247,16 @@ async def test_aggregates_equal_a_recount_of_the_answers_on_either_database(
     assert tallies and [(*r[:3], int(r[3]), int(r[4])) for r in tallies] == [
         (*r[:3], int(r[3]), int(r[4])) for r in recount
     ]
+
+
+async def test_a_question_can_be_answered_for_24_hours_and_not_a_second_more(
+    service: StudyService, clock: Clock
+) -> None:
+    cards = [await service.next_question(ANA, "en", domain=2) for _ in range(2)]
+    clock.now += timedelta(hours=24)  # the clock is on a whole second, as the token's stamp is
+    on_time = await service.answer(ANA, cards[0].question_id, cards[0].token, "A", "en")
+    assert on_time.counted
+    clock.now += timedelta(seconds=1)
+    with pytest.raises(StudyBotError) as late:
+        await service.answer(ANA, cards[1].question_id, cards[1].token, "A", "en")
+    assert late.value.key == "error.expired"

@@ -77,7 +77,8 @@ class Env:
 async def running(
     path: Path, content: Content, clock: Clock, slack: FakeSlack
 ) -> AsyncIterator[Env]:
-    """A bot process on the SQLite file at `path`; leaving it is a stop (the store is closed)."""
+    """A bot on the SQLite file at `path`, acknowledging first and working after as in
+    production; leaving it is a stop (the store is closed)."""
     store: SqliteStore = await open_store(path)
     try:
         service = StudyService(content, store, rng=random.Random(7), clock=clock)
@@ -91,10 +92,7 @@ async def running(
 
         publisher = SlackPublisher(client, rate_per_second=1000.0, sleep=sleep)
         scheduler = DailyScheduler(daily, {"slack": publisher}, clock=clock)
-        app = build_app(
-            services, token="xoxb-test", signing_secret=SECRET, client=client,
-            process_before_response=True,
-        )  # fmt: skip
+        app = build_app(services, token="xoxb-test", signing_secret=SECRET, client=client)
         async with TestClient(TestServer(web_app(app, SECRET), host="127.0.0.1")) as http:
             yield Env(service, daily, scheduler, Bot(http, slack), waits)
     finally:
@@ -152,8 +150,8 @@ async def click(
     payload["channel"] = {"id": channel, "name": "daily"}
     payload["actions"][0]["block_id"] = "sb.daily"
     resp = await bot.post(payload_form(payload))
-    assert resp.status == 200 and len(bot.fake.responses) == sent + 1
-    return bot.reply()
+    assert resp.status == 200
+    return await bot.replied(sent)  # acknowledged first, answered after
 
 
 def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -286,9 +284,7 @@ async def test_choose_two_uses_checkboxes_and_submit(
     question = env.service.question(db(path, "SELECT question_id FROM daily_posts")[0][0])
     right = sorted(question.answer)
 
-    ticking = await env.bot.post(
-        payload_form(block_action(PICK, "", user="U0ANA", response_url=slack.response_url()))
-    )
+    ticking = await env.bot.click(PICK, "", reply=False)
     assert ticking.status == 200 and slack.responses == []  # ticking a box: ack only
     refusal = await click(
         env.bot, DAILY_SUBMIT, submit["value"], user="U0ANA", channel=channel.channel,

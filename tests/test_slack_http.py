@@ -20,10 +20,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.shared.health import PrometheusEvents
+from adapters.slack import replies
 from adapters.slack.app import build_app, web_app
+from adapters.slack.http import signed
 from adapters.slack.ids import PICK
 from adapters.slack.members import MemberDirectory
 from bot.content import Content
+from bot.logs import RateLimitedLog
 from bot.service import StudyService
 from bot.services import Services
 from bot.store import open_store
@@ -38,6 +42,7 @@ from tests.fakes.slack_api import (
     sign,
     slash_command,
 )
+from tests.ops_support import counted_errors
 
 Extension = Callable[[AsyncApp], None]
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -46,7 +51,11 @@ FORM = "application/x-www-form-urlencoded"
 
 @dataclass
 class Bot:
-    """Sends what Slack would send, signed, and reads what the bot sent back."""
+    """Sends what Slack would send, signed, and reads what the bot sent back.
+
+    The app runs as in production (acknowledge first, work after) unless a test says otherwise:
+    a command or a click returns once its reply has reached the fake's response_url.
+    """
 
     http: TestClient[web.Request, web.Application]
     fake: FakeSlack
@@ -62,18 +71,35 @@ class Bot:
         headers = {"Content-Type": content_type, **sign(secret, body, timestamp)}
         return await self.http.post("/slack/events", data=body.encode(), headers=headers)
 
+    async def replied(self, sent: int) -> dict[str, Any]:
+        """The first reply after the `sent` ones, once the work after the ack has sent it."""
+        await self.fake.wait_for(lambda: len(self.fake.responses) > sent)
+        return self.fake.responses[sent]
+
     async def command(self, command: str, text: str = "", user: str = "U0ANA") -> dict[str, Any]:
-        url = self.fake.response_url(f"c{len(self.fake.responses)}")
+        sent = len(self.fake.responses)
+        url = self.fake.response_url(f"c{sent}")
         resp = await self.post(form(slash_command(command, text, user=user, response_url=url)))
         assert resp.status == 200, await resp.text()
-        return self.reply()
+        return await self.replied(sent)
 
     async def click(
-        self, action_id: str, value: str, user: str = "U0ANA", state: dict[str, Any] | None = None
+        self,
+        action_id: str,
+        value: str,
+        user: str = "U0ANA",
+        state: dict[str, Any] | None = None,
+        *,
+        reply: bool = True,
     ) -> ClientResponse:
-        url = self.fake.response_url(f"a{len(self.fake.responses)}")
+        """A button click; with `reply`, returns once the bot's reply has come (`reply()`)."""
+        sent = len(self.fake.responses)
+        url = self.fake.response_url(f"a{sent}")
         payload = block_action(action_id, value, user=user, response_url=url, state=state)
-        return await self.post(payload_form(payload))
+        resp = await self.post(payload_form(payload))
+        if reply and resp.status == 200:
+            await self.replied(sent)
+        return resp
 
     async def event(self, event: dict[str, Any]) -> ClientResponse:
         body = {
@@ -125,15 +151,17 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 @asynccontextmanager
 async def running_bot(
-    service: StudyService, slack: FakeSlack, extensions: tuple[Extension, ...] = ()
+    service: StudyService,
+    slack: FakeSlack,
+    extensions: tuple[Extension, ...] = (),
 ) -> AsyncIterator[Bot]:
+    """The bolt app over HTTP, in production mode: ack first, work after."""
     client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
     app = build_app(
         Services.build(service),
         token="xoxb-test",
         signing_secret=SECRET,
         client=client,
-        process_before_response=True,
         extensions=extensions,
     )
     async with TestClient(TestServer(web_app(app, SECRET), host="127.0.0.1")) as http:
@@ -233,7 +261,8 @@ async def test_choose_two_uses_checkboxes_and_submit(
     qid, right = right_letters(service, card)
     sent = len(bot.fake.responses)
 
-    assert (await bot.click(PICK, "", state=ticked("A"))).status == 200  # ticking a box: ack only
+    ticking = await bot.click(PICK, "", state=ticked("A"), reply=False)
+    assert ticking.status == 200  # ticking a box: ack only
     assert len(bot.fake.responses) == sent
 
     await bot.click("sb.submit", submit["value"], state=ticked(right[0]))
@@ -317,6 +346,7 @@ async def test_app_home_shows_progress_and_the_workspace_leaderboard(bot: Bot) -
         {"type": "app_home_opened", "user": "U0ANA", "tab": "home", "channel": "D1"}
     )
     assert resp.status == 200
+    await bot.fake.wait_for(lambda: bool(bot.fake.called("views.publish")))
     (published,) = bot.fake.called("views.publish")
     assert published["user_id"] == "U0ANA" and published["view"]["type"] == "home"
     shown = texts(published["view"])
@@ -371,6 +401,15 @@ async def test_bad_or_stale_signatures_get_401_and_no_work(
     assert db(db_path, "SELECT count(*) FROM users") == [(0,)]
 
 
+def test_a_signature_is_good_for_five_minutes_either_way_and_not_a_second_more() -> None:
+    body, stamp = "command=%2Fquiz&text=", 1_800_000_000
+    signature = sign(SECRET, body, stamp)["X-Slack-Signature"]
+    for skew, accepted in ((0, True), (300, True), (301, False), (-300, True), (-301, False)):
+        assert signed(SECRET.encode(), str(stamp), signature, body.encode(), stamp + skew) is (
+            accepted
+        ), skew
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [("payload=%7Bnot+json", FORM), ("[1, 2]", "application/json"), ("{oops", "application/json")],
@@ -399,15 +438,19 @@ async def test_a_block_action_without_a_user_gets_a_polite_line(bot: Bot) -> Non
 
 
 async def test_an_expired_response_url_and_a_failing_api_are_logged_not_raised(
-    bot: Bot, caplog: pytest.LogCaptureFixture
+    bot: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The line is rate-limited per process (one a minute): start from a fresh process's limiter,
+    # whatever other tests in this process logged.
+    monkeypatch.setattr(replies, "_unsent", RateLimitedLog(replies.log))
     bot.fake.expired_urls = True
-    await bot.command("/progress")
-    assert "response_url answered 404" in caplog.text
+    await bot.command("/progress")  # returns once the fake has the reply it answers 404 to
     bot.fake.expired_urls = False
     # users.info fails for a member never seen: still served, in English, and asked again
     assert "Progress of u0zed" in texts(await bot.command("/progress", user="U0ZED"))
     assert "users.info failed for U0ZED" in caplog.text
+    # The bot read the 404 while this second command made its round trips.
+    assert "response_url answered 404" in caplog.text
     bot.fake.add_user("U0ZED", "Zed", locale="fr-FR")
     assert "Progression de Zed" in texts(await bot.command("/progress", user="U0ZED"))
 
@@ -428,13 +471,27 @@ async def test_unexpected_failures_go_to_the_one_error_handler(
     async with running_bot(StudyService(content, store), slack) as bot:
         slack.failing.add("views.publish")
         resp = await bot.event({"type": "app_home_opened", "user": "U0ANA", "tab": "home"})
-        assert resp.status == 500 and slack.called("views.publish")  # logged; Slack may retry
-        assert "event_callback failed" in caplog.text and "fatal_error" in caplog.text
+        assert resp.status == 200  # an event is acknowledged at once; its failure is ours
+        await slack.wait_for(lambda: bool(slack.called("views.publish")))
 
         await store.close()  # the database is gone: the member still gets one polite line
         reply = await bot.command("/progress")
         assert texts(reply) == "Something went wrong on our side; please try again."
         assert "/progress failed" in caplog.text
+    assert "event_callback failed" in caplog.text and "fatal_error" in caplog.text
+
+
+async def test_a_real_failure_counts_once_in_studybot_errors_total(
+    tmp_path: Path, content: Content, slack: FakeSlack
+) -> None:
+    store = await open_store(tmp_path / "closing.db")
+    events = PrometheusEvents()
+    async with running_bot(StudyService(content, store, events=events), slack) as bot:
+        await store.close()  # the database goes away under the bot
+        reply = await bot.command("/progress")
+        assert texts(reply) == "Something went wrong on our side; please try again."
+    ((platform, _), count), *others = counted_errors(events).items()
+    assert (platform, count, others) == ("slack", 1.0, [])
 
 
 async def test_every_command_in_the_manifest_is_handled(bot: Bot) -> None:

@@ -124,6 +124,7 @@ async def test_skip_finish_and_a_report_from_the_result(
         ],
     }  # fmt: skip
     assert (await bot.post(payload_form(payload))).status == 200
+    await slack.wait_for(lambda: bool(slack.called("views.open")))
     (opened,) = slack.called("views.open")
     view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
     assert opened["trigger_id"] == "7.7.7" and view["private_metadata"] == question
@@ -161,7 +162,8 @@ async def test_a_report_beyond_500_characters_is_shown_beside_the_field(
     button = elements(card)[0]
     await bot.click(button["action_id"], button["value"])
     report = next(e for e in elements(bot.reply()) if e.get("action_id") == "sb.report")
-    await bot.click("sb.report", report["value"])
+    await bot.click("sb.report", report["value"], reply=False)  # it opens a form instead
+    await slack.wait_for(lambda: bool(slack.called("views.open")))
     (opened,) = slack.called("views.open")
     view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
     answer = await submit_report(bot, view, "other", "x" * 501)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import email.parser
 import email.policy
 import itertools
@@ -61,6 +62,7 @@ class Request:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     files: list[Upload] = field(default_factory=list)
+    at: float = 0.0  # when it arrived, on the fake's clock
 
 
 def parse_body(content_type: str, raw: bytes) -> tuple[Any, list[Upload]]:
@@ -88,8 +90,8 @@ def parse_body(content_type: str, raw: bytes) -> tuple[Any, list[Upload]]:
 @dataclass
 class Fault:
     """What the fake does instead of answering a matching REST request, `times` times: wait
-    `delay` seconds (a slow or hanging Discord), then answer `status` with `body` (None: answer
-    normally after the delay)."""
+    `delay` seconds (a slow or hanging Discord) or until `until` is set (a request held until
+    the test releases it), then answer `status` with `body` (None: answer normally after that)."""
 
     match: Callable[[Request], bool]
     status: int | None = None
@@ -97,6 +99,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int = 1
+    until: asyncio.Event | None = None
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -164,6 +167,7 @@ class FakeDiscord:
         self.ack_heartbeats = True
         self.sessions: list[str] = []  # "identify" or "resume", in order
         self.session_changed = asyncio.Event()
+        self.clock: Callable[[], float] = time.monotonic  # stamps each request's `at`
 
     # -- server -------------------------------------------------------------------------------
 
@@ -202,7 +206,13 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         auth = request.headers.get("Authorization", "")
         record = Request(
-            request.method, path, dict(request.query), body, dict(request.headers), files
+            request.method,
+            path,
+            dict(request.query),
+            body,
+            dict(request.headers),
+            files,
+            self.clock(),
         )
         async with self._changed:
             self.requests.append(record)
@@ -213,6 +223,8 @@ class FakeDiscord:
         if fault is not None:
             fault.times -= 1
             await asyncio.sleep(fault.delay)
+            if fault.until is not None:
+                await fault.until.wait()
             if fault.status is not None:
                 return _json(fault.body, fault.status, fault.headers)
         if self._too_late(record):
@@ -354,9 +366,7 @@ class FakeDiscord:
         def find() -> Request | None:
             for i, r in enumerate(self.requests[self._seen :], start=self._seen):
                 if match(r):
-                    self.requests[i] = Request(
-                        r.method, "#consumed" + r.path, r.query, r.body, r.headers, r.files
-                    )
+                    self.requests[i] = dataclasses.replace(r, path="#consumed" + r.path)
                     return r
             return None
 
@@ -364,6 +374,13 @@ class FakeDiscord:
             found = await asyncio.wait_for(self._changed.wait_for(find), timeout)
         assert found is not None
         return found
+
+    async def sessions_started(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until `count` gateway sessions (identified or resumed) have begun."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.sessions) >= count), timeout
+            )
 
     async def callback(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The body of the bot's response to the interaction `payload`."""
@@ -527,8 +544,10 @@ class FakeDiscord:
         kind = await self._hello(ws)
         if kind is None:
             return ws
-        self.sessions.append(kind)
-        self.session_changed.set()
+        async with self._changed:
+            self.sessions.append(kind)
+            self.session_changed.set()
+            self._changed.notify_all()
         sequence = 1
         if kind == "identify":
             await ws.send_str(json.dumps({"op": 0, "s": 1, "t": "READY", "d": self._ready()}))
