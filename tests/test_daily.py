@@ -14,6 +14,7 @@ import pytest
 from bot.content import Content
 from bot.daily import CLEAR, DailyService, pick_daily
 from bot.errors import ChannelUnavailable, StudyBotError
+from bot.events import NullEvents
 from bot.service import StudyService
 from bot.store import Store
 from bot.streaks import current_streak, next_streak
@@ -154,13 +155,14 @@ async def test_a_delayed_reveal_comes_after_its_delay(service: StudyService, clo
     publisher = FakePublisher()
     scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
     await scheduler.post(channel, date(2026, 11, 27))
-    clock.now += timedelta(minutes=89)
+    clock.now += timedelta(minutes=89, seconds=59)
     await scheduler.reveal_due()
     assert publisher.reveals == []
-    clock.now += timedelta(minutes=2)
+    clock.now += timedelta(seconds=1)  # 90 minutes exactly
     await scheduler.reveal_due()
     await scheduler.reveal_due()
-    assert len(publisher.reveals) == 1
+    (reveal,) = publisher.reveals
+    assert reveal.locale == channel.locale
 
 
 async def test_streak_grows_day_by_day_and_breaks_after_a_missed_day(
@@ -185,7 +187,13 @@ async def test_streak_grows_day_by_day_and_breaks_after_a_missed_day(
 
 
 @pytest.mark.parametrize(
-    ("late", "posted"), [(timedelta(hours=5), True), (timedelta(hours=7), False)]
+    ("late", "posted"),
+    [
+        (timedelta(hours=5), True),
+        (timedelta(hours=6), True),  # the grace window's last second still counts
+        (timedelta(hours=6, seconds=1), False),
+        (timedelta(hours=7), False),
+    ],
 )
 async def test_restart_posts_a_missed_question_only_within_the_grace_window(
     service: StudyService,
@@ -607,3 +615,94 @@ async def test_a_reveal_counts_every_letter_of_each_choice_in_the_channels_langu
     assert reveal.stem == question.stem.get("fr") != question.stem.get("en")
     assert reveal.options[0].text == question.options[0].text.get("fr")
     assert dict(reveal.counts)[letters[0]] == 2 and reveal.answers == 2
+
+
+async def test_a_question_posted_in_time_is_never_reported_skipped_later(
+    service: StudyService, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    scheduler = DailyScheduler(daily, {"discord": FakePublisher()}, clock=clock)
+    assert await scheduler.post(channel, date(2026, 11, 27)) is not None
+    clock.now += timedelta(hours=7)  # past the grace window: the minutely catch-up runs on
+    with caplog.at_level(logging.WARNING):
+        await scheduler.catch_up()
+    assert "skipped" not in caplog.text
+
+
+async def test_posts_day_after_day_never_repeat_a_question_before_the_bank_is_used_up(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)
+    publisher = FakePublisher()
+    scheduler = DailyScheduler(daily, {"discord": publisher}, clock=clock)
+    for n in range(len(service.content.questions)):
+        clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC) + timedelta(days=n)
+        await scheduler.post(channel, date(2026, 11, 27) + timedelta(days=n))
+    posted = [question for _, question in publisher.questions]
+    assert sorted(posted) == sorted(service.content.questions)
+
+
+async def test_the_pulled_daily_question_is_made_once_and_then_read(
+    service: StudyService, clock: Clock
+) -> None:
+    daily, channel = await make_daily(service, clock)  # the terminal pulls it: no publisher
+    clock.now = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # already the 28th in Paris
+    first = await daily.today(channel)
+    again = await daily.today(channel)
+    assert first == again
+    assert (first.channel_id, first.local_date, first.status) == (
+        channel.id,
+        "2026-11-28",
+        "posted",
+    )
+    assert first.message_ref == "pulled"
+
+
+async def test_failed_posts_are_counted_for_the_metrics(
+    service: StudyService, clock: Clock
+) -> None:
+    counted: list[tuple[str, bool]] = []
+
+    class Events(NullEvents):
+        def daily_posted(self, platform: str, ok: bool) -> None:
+            counted.append((platform, ok))
+
+    service.events = Events()
+    daily, channel = await make_daily(service, clock)
+    clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    await DailyScheduler(daily, {"discord": FakePublisher({"c"})}, clock=clock).post(
+        channel, date(2026, 11, 27)
+    )  # refused for good
+    clock.now += timedelta(days=1)
+    scheduler = DailyScheduler(daily, {"discord": FlakyPublisher()}, clock=clock)
+    await scheduler.post(channel, date(2026, 11, 28))  # a passing failure
+    await scheduler.post(channel, date(2026, 11, 28))  # then posted
+    assert counted == [("discord", False), ("discord", False), ("discord", True)]
+
+
+async def test_cron_jobs_carry_their_channel_coalesce_and_run_late_within_the_grace(
+    service: StudyService, clock: Clock
+) -> None:
+    daily = DailyService(service)
+    first = await service.configure_daily("discord", "g", "a", "09:00", "UTC", "en")
+    second = await service.configure_daily("discord", "g", "b", "09:00", "UTC", "en")
+    scheduler = DailyScheduler(
+        daily, {"discord": FakePublisher()}, clock=clock, grace=timedelta(hours=2)
+    )
+    await scheduler.start()
+    try:
+        assert scheduler.scheduler is not None
+        jobs = {j.id: j for j in scheduler.scheduler.get_jobs()}
+        for every in ("refresh", "catch-up"):
+            assert jobs[every].trigger.interval == timedelta(minutes=1)
+        job = jobs[f"daily-{second.id}"]
+        assert (job.args, job.coalesce, job.misfire_grace_time) == ((second.id,), True, 7200)
+        await service.configure_daily("discord", "g", "b", "18:30", "UTC", "en")
+        await scheduler.refresh()  # the first channel is unchanged, the second moved
+        moved = scheduler.scheduler.get_job(f"daily-{second.id}")
+        fire = moved.trigger.get_next_fire_time(None, datetime(2026, 7, 1, tzinfo=UTC))
+        assert fire == datetime(2026, 7, 1, 18, 30, tzinfo=UTC)
+        assert scheduler.scheduler.get_job(f"daily-{first.id}") is not None
+    finally:
+        await scheduler.shutdown()
