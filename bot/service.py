@@ -350,10 +350,6 @@ class StudyService:
                 return q
         return None
 
-    async def reviews_due(self, ref: UserRef) -> int:
-        user = await self.store.user(ref)
-        return await self.store.learning.due_count(user.id, stamp(self.clock()))
-
     def question(self, question_id: str) -> Question:
         question = self.content.questions.get(question_id)
         if question is None:
