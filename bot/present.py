@@ -17,6 +17,7 @@ from bot.views import (
     PASS_MARK,
     CommunityWeek,
     DailyReveal,
+    DomainProgress,
     ExamConfirm,
     ExamResult,
     ExamStep,
@@ -166,9 +167,9 @@ class ProgressParts:
     exams: tuple[Line, ...]  # the last mock exams, under a heading; empty when none
 
 
-def progress_parts(report: ProgressReport) -> ProgressParts:
-    loc = report.locale
-    rows = tuple(
+def domain_rows(domains: Sequence[DomainProgress], loc: str) -> tuple[DomainRow, ...]:
+    """One row per domain: name and weight, then its answers and accuracy (or none yet)."""
+    return tuple(
         DomainRow(
             Line("progress.domain_line", {"id": d.id, "name": d.name, "weight": d.weight}),
             d.accuracy,
@@ -176,8 +177,13 @@ def progress_parts(report: ProgressReport) -> ProgressParts:
             if d.attempts
             else Line("progress.no_answers"),
         )
-        for d in report.domains
+        for d in domains
     )
+
+
+def progress_parts(report: ProgressReport) -> ProgressParts:
+    loc = report.locale
+    rows = domain_rows(report.domains, loc)
     summary = [Line("progress.total", {"correct": report.correct, "attempts": report.attempts})]
     summary.append(_readiness(report))
     if report.weakest is not None:
@@ -363,16 +369,7 @@ def stats_parts(week: CommunityWeek) -> StatsParts:
             Line("stats.learners", {"count": week.learners}),
             Line("stats.answers", {"count": week.attempts, "accuracy": pct(loc, week.accuracy)}),
         )
-    rows = tuple(
-        DomainRow(
-            Line("progress.domain_line", {"id": d.id, "name": d.name, "weight": d.weight}),
-            d.accuracy,
-            Line("progress.domain_stats", {"count": d.attempts, "accuracy": pct(loc, d.accuracy)})
-            if d.attempts
-            else Line("progress.no_answers"),
-        )
-        for d in week.domains
-    )
+    rows = domain_rows(week.domains, loc)
     daily = [Line("stats.daily_posts", {"count": week.daily_posts})]
     if week.daily_posts:
         share = week.daily_members / week.learners if week.learners else 0.0

@@ -22,7 +22,7 @@ from bot.localtime import parse_post_time, parse_stamp, parse_timezone, stamp
 from bot.memory import Memory
 from bot.readiness import predict
 from bot.reports import ReportSummary, summarize
-from bot.store import AttemptRecord, DomainScore, Store
+from bot.store import AttemptRecord, DomainScore, GroupScore, Store
 from bot.streaks import current_streak
 from bot.views import (
     PASS_MARK,
@@ -463,21 +463,22 @@ class StudyService:
 
     # -- progress and leaderboard -------------------------------------------------------------
 
+    def _domain_progress(
+        self, scores: Mapping[int, DomainScore | GroupScore], locale: str
+    ) -> tuple[DomainProgress, ...]:
+        """Every domain of the exam with the answers counted in it (none: zero)."""
+        counts = {domain: (s.attempts, s.correct) for domain, s in scores.items()}
+        return tuple(
+            DomainProgress(d.id, d.name.get(locale), d.weight, *counts.get(d.id, (0, 0)))
+            for d in self.content.domains
+        )
+
     async def progress(self, ref: UserRef, locale: str) -> ProgressReport:
         """Per-domain scores, the weakest domain and the exam-weighted estimate."""
         self.check_open()
         user = await self.store.user(ref)
         scores = {s.domain: s for s in await self.store.scores(user.id)}
-        domains = tuple(
-            DomainProgress(
-                d.id,
-                d.name.get(locale),
-                d.weight,
-                scores[d.id].attempts if d.id in scores else 0,
-                scores[d.id].correct if d.id in scores else 0,
-            )
-            for d in self.content.domains
-        )
+        domains = self._domain_progress(scores, locale)
         estimate, needed = estimate_score(domains)
         streak, last, tz = await self.store.daily.streak(user.id)
         now = self.clock()
@@ -551,16 +552,7 @@ class StudyService:
         (week, monday), *_ = weeks_before(self.clock() - timedelta(weeks=weeks_ago), 1)
         key = f"{platform}:{community}"
         totals = {g.domain: g for g in await self.store.group_scores(key, week)}
-        domains = tuple(
-            DomainProgress(
-                d.id,
-                d.name.get(locale),
-                d.weight,
-                totals[d.id].attempts if d.id in totals else 0,
-                totals[d.id].correct if d.id in totals else 0,
-            )
-            for d in self.content.domains
-        )
+        domains = self._domain_progress(totals, locale)
         daily = self.store.daily
         sunday = monday + timedelta(days=6)
         posts = await daily.posted_between(
