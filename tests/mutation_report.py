@@ -38,7 +38,7 @@ def explained() -> set[str]:
     return set(NAME.findall(EXPLAINED.read_text(encoding="utf-8"))) if EXPLAINED.exists() else set()
 
 
-def _sql_case_only(before: str, after: str, in_triple_quotes: bool) -> bool:
+def _sql_case_only(before: str, after: str, in_triple_quotes: bool, continues_sql: bool) -> bool:
     """One changed line: only the case of SQL text changed, no quoted SQL value did."""
     if before.lower() != after.lower():
         return False
@@ -51,8 +51,11 @@ def _sql_case_only(before: str, after: str, in_triple_quotes: bool) -> bool:
         ):
             return False
         pieces = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    # A line that is nothing but a string, in a statement beside SQL, continues that SQL text.
+    continued = continues_sql and PYTHON_STRING.fullmatch(before.strip()) is not None
     return bool(pieces) and all(
-        SQL_WORD.search(a) and SQL_VALUE.findall(a) == SQL_VALUE.findall(b) for a, b in pieces
+        (SQL_WORD.search(a) or continued) and SQL_VALUE.findall(a) == SQL_VALUE.findall(b)
+        for a, b in pieces
     )
 
 
@@ -65,7 +68,9 @@ def sql_case_only(diff: str) -> bool:
     if len(removed) != len(added):
         return False
     changed = [(a, b) for a, b in zip(removed, added, strict=True) if a != b]
-    return bool(changed) and all(_sql_case_only(a, b, triple) for a, b in changed)
+    unchanged = [line[1:] for line in lines if line.startswith(" ")]
+    beside_sql = any(SQL_WORD.search(s) for line in unchanged for s in PYTHON_STRING.findall(line))
+    return bool(changed) and all(_sql_case_only(a, b, triple, beside_sql) for a, b in changed)
 
 
 def source_path(name: str) -> str:

@@ -47,3 +47,14 @@ def test_any_other_change_is_not() -> None:
 def test_source_path_from_a_mutant_name() -> None:
     assert source_path("bot.store.xǁSqliteStoreǁuser__mutmut_1") == "bot/store.py"
     assert source_path("scheduler.daily.x_next_run__mutmut_3") == "scheduler/daily.py"
+
+
+def test_a_line_continuing_a_statement_beside_sql() -> None:
+    context = '        "INSERT INTO daily_channels (platform, post_time) VALUES (?, ?) "'
+    line = '        "timezone = excluded.timezone, locale = excluded.locale, "'
+    assert sql_case_only(diff(line, line.upper(), context=context))
+    assert not sql_case_only(diff(line, line.upper()))  # nothing beside it says SQL
+    value = '        "daily",'  # a bound parameter: its case is data
+    assert not sql_case_only(diff(value, value.upper(), context=context))
+    call = '        names.append("locale")'
+    assert not sql_case_only(diff(call, call.replace("locale", "LOCALE"), context=context))
