@@ -296,14 +296,15 @@ class StudyService:
 
     def parse_scope(self, raw: str | None) -> Scope:
         """`""` (anything), a domain (`2`, `d2`) or a task statement (`2.3`), or a one-line error."""
-        text = (raw or "").strip().lower().removeprefix("task-").removeprefix("d")
+        given = (raw or "").strip()
+        text = given.lower().removeprefix("task-").removeprefix("d")
         if not text:
             return Scope()
         if text.isdigit() and int(text) in {d.id for d in self.content.domains}:
             return Scope(domain=int(text))
         if text in {t.id for d in self.content.domains for t in d.tasks}:
             return Scope(domain=self.content.task(text).domain, task=text)
-        raise InvalidAnswer("error.bad_scope", given=(raw or "").strip()[:40])
+        raise InvalidAnswer("error.bad_scope", given=given[:40])
 
     async def next_question(
         self, ref: UserRef, locale: str, domain: int | None = None, *, task: str | None = None
