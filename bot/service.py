@@ -103,9 +103,9 @@ def parse_choice(raw: str | Sequence[str], question: Question) -> tuple[str, ...
     letters = list(re.sub(r"[\s,;/+&]", "", text.upper()))
     example = ",".join(question.letters[: question.choose])
     for letter in letters:
-        if letter not in question.letters:
+        if letter not in question.letters:  # then `text` holds that letter: never blank
             raise InvalidAnswer(
-                "error.bad_letter", given=text.strip() or "?", letters="/".join(question.letters)
+                "error.bad_letter", given=text.strip(), letters="/".join(question.letters)
             )
     if len(set(letters)) != question.choose or len(letters) != question.choose:
         if question.choose == 1:
@@ -154,7 +154,7 @@ def _weakest_task(content: Content, seen: Mapping[str, bool], ids: Sequence[str]
     def rank(t: str) -> tuple[float, int, str]:
         qs = by_task[t]
         weight = content.domain(content.questions[qs[0]].domain).weight
-        return sum(seen.get(q, False) for q in qs) / len(qs), -weight, t
+        return sum(seen[q] for q in qs) / len(qs), -weight, t  # all seen: no new one was left
 
     return by_task[min(by_task, key=rank)]
 
