@@ -216,7 +216,7 @@ class StudyService:
         """From now on every use case answers "restarting"; work already started goes on."""
         self.accepting = False
 
-    async def drain(self, timeout: float = 10.0) -> bool:
+    async def drain(self, timeout: float) -> bool:
         """Wait until the answers being recorded are committed; False if `timeout` ran out."""
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
