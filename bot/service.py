@@ -75,6 +75,7 @@ RECENT_EXAMS = 3
 READINESS_HELD = 4096  # readiness results kept, one per learner, answers and day
 ACTIVITY_WEEKS = 8  # weeks of answers shown on the progress picture
 MOST_MISSED = 5  # questions listed for a community's organisers
+DUE_READ = 200  # due cards read at first when looking for a review in a scope
 
 
 def week_key(moment: datetime) -> str:
@@ -342,13 +343,21 @@ class StudyService:
         return ReviewWait(locale, parse_stamp(found) if found else None, self.clock())
 
     async def _due(self, user_id: int, domain: int | None, task: str | None) -> Question | None:
-        """The learner's most overdue card in the scope, among questions still in the bank."""
-        due = await self.store.learning.due(user_id, stamp(self.clock()), limit=200)
-        for question_id in due:
-            q = self.content.questions.get(question_id)
-            if q is not None and domain in (None, q.domain) and task in (None, q.task):
-                return q
-        return None
+        """The learner's most overdue card in the scope, among questions still in the bank.
+
+        The most overdue cards are read first, a few hundred at a time: hundreds of cards due
+        outside the scope (or of questions no longer in the bank) must not hide one inside it.
+        """
+        now, limit = stamp(self.clock()), DUE_READ
+        while True:
+            due = await self.store.learning.due(user_id, now, limit=limit)
+            for question_id in due:
+                q = self.content.questions.get(question_id)
+                if q is not None and domain in (None, q.domain) and task in (None, q.task):
+                    return q
+            if len(due) < limit:  # every card due was read
+                return None
+            limit *= 4
 
     def question(self, question_id: str) -> Question:
         question = self.content.questions.get(question_id)
