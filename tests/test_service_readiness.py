@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.content import Content
 from bot.memory import Memory
-from bot.service import StudyService
+from bot.service import READINESS_HELD, StudyService
 from bot.store import Store
 from bot.views import ReadinessView, UserRef
 from tests.conftest import Clock
@@ -66,3 +66,21 @@ async def test_readiness_is_held_for_the_day_until_the_learner_answers_again(
         content, store, rng=random.Random(7), clock=clock, memory=Memory(fuzz=False)
     )
     assert await readiness(other, ANA) != morning  # worked out afresh, it would have moved
+
+
+async def test_held_readiness_results_are_dropped_once_there_are_too_many(
+    service: StudyService, clock: Clock
+) -> None:
+    await study(service, clock, ANA, {1, 2, 3, 4})
+    day_one = clock.now + timedelta(hours=23)  # the next day, 11:00
+    clock.now = day_one
+    morning = await readiness(service, ANA)
+    for day in range(1, READINESS_HELD):  # as many held as there is room for: one a day
+        clock.now = day_one + timedelta(days=day)
+        await readiness(service, ANA)
+    clock.now = day_one + timedelta(hours=2)
+    assert await readiness(service, ANA) == morning  # still held
+    clock.now = day_one + timedelta(days=READINESS_HELD)  # one more: the held ones are dropped
+    await readiness(service, ANA)
+    clock.now = day_one + timedelta(hours=2)
+    assert await readiness(service, ANA) != morning  # worked out afresh
