@@ -75,6 +75,7 @@ RECENT_EXAMS = 3
 READINESS_HELD = 4096  # readiness results kept, one per learner, answers and day
 ACTIVITY_WEEKS = 8  # weeks of answers shown on the progress picture
 MOST_MISSED = 5  # questions listed for a community's organisers
+DUE_READ = 200  # due cards read at first when looking for a review in a scope
 
 
 def week_key(moment: datetime) -> str:
@@ -103,9 +104,9 @@ def parse_choice(raw: str | Sequence[str], question: Question) -> tuple[str, ...
     letters = list(re.sub(r"[\s,;/+&]", "", text.upper()))
     example = ",".join(question.letters[: question.choose])
     for letter in letters:
-        if letter not in question.letters:
+        if letter not in question.letters:  # then `text` holds that letter: never blank
             raise InvalidAnswer(
-                "error.bad_letter", given=text.strip() or "?", letters="/".join(question.letters)
+                "error.bad_letter", given=text.strip(), letters="/".join(question.letters)
             )
     if len(set(letters)) != question.choose or len(letters) != question.choose:
         if question.choose == 1:
@@ -154,7 +155,7 @@ def _weakest_task(content: Content, seen: Mapping[str, bool], ids: Sequence[str]
     def rank(t: str) -> tuple[float, int, str]:
         qs = by_task[t]
         weight = content.domain(content.questions[qs[0]].domain).weight
-        return sum(seen.get(q, False) for q in qs) / len(qs), -weight, t
+        return sum(seen[q] for q in qs) / len(qs), -weight, t  # all seen: no new one was left
 
     return by_task[min(by_task, key=rank)]
 
@@ -216,7 +217,7 @@ class StudyService:
         """From now on every use case answers "restarting"; work already started goes on."""
         self.accepting = False
 
-    async def drain(self, timeout: float = 10.0) -> bool:
+    async def drain(self, timeout: float) -> bool:
         """Wait until the answers being recorded are committed; False if `timeout` ran out."""
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
@@ -343,13 +344,21 @@ class StudyService:
         return ReviewWait(locale, parse_stamp(found) if found else None, self.clock())
 
     async def _due(self, user_id: int, domain: int | None, task: str | None) -> Question | None:
-        """The learner's most overdue card in the scope, among questions still in the bank."""
-        due = await self.store.learning.due(user_id, stamp(self.clock()), limit=200)
-        for question_id in due:
-            q = self.content.questions.get(question_id)
-            if q is not None and domain in (None, q.domain) and task in (None, q.task):
-                return q
-        return None
+        """The learner's most overdue card in the scope, among questions still in the bank.
+
+        The most overdue cards are read first, a few hundred at a time: hundreds of cards due
+        outside the scope (or of questions no longer in the bank) must not hide one inside it.
+        """
+        now, limit = stamp(self.clock()), DUE_READ
+        while True:
+            due = await self.store.learning.due(user_id, now, limit=limit)
+            for question_id in due:
+                q = self.content.questions.get(question_id)
+                if q is not None and domain in (None, q.domain) and task in (None, q.task):
+                    return q
+            if len(due) < limit:  # every card due was read
+                return None
+            limit *= 4
 
     def question(self, question_id: str) -> Question:
         question = self.content.questions.get(question_id)
