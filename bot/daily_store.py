@@ -274,8 +274,8 @@ class SqlDailyStore:
             "SELECT count(*), count(DISTINCT user_id) FROM attempts "
             f"WHERE source = 'daily' AND nonce IN ({marks})",
             tuple(nonces),
-        )
-        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+        )  # an aggregate without GROUP BY: always one row
+        return int(row[0]), int(row[1])
 
     async def streak(self, user_id: int) -> tuple[int, str | None, str | None]:
         row = await self._one(
