@@ -134,7 +134,7 @@ class DailyScheduler:
         except Exception:  # the cron jobs run anyway; the next minute's catch-up retries
             log.exception("daily catch-up at start-up failed")
 
-    async def shutdown(self, timeout: float = 5.0) -> None:
+    async def shutdown(self, timeout: float) -> None:
         """Start no new post, let posts in flight finish (so none is left half-made), stop."""
         self._stopping = True
         try:
@@ -165,16 +165,30 @@ class DailyScheduler:
             key = (channel.post_time, channel.timezone)
             if self._jobs.get(channel.id) == key:
                 continue
+            self._jobs[channel.id] = key  # a setting that cannot be scheduled is told once
+            try:
+                trigger = trigger_for(channel)
+            except (ValueError, KeyError) as error:  # e.g. a zone the system's tzdata dropped
+                log.warning(
+                    "no daily question in %s:%s: its time %r in zone %r cannot be scheduled (%s)",
+                    channel.platform,
+                    channel.channel,
+                    channel.post_time,
+                    channel.timezone,
+                    error,
+                )
+                if self.scheduler.get_job(f"daily-{channel.id}") is not None:
+                    self.scheduler.remove_job(f"daily-{channel.id}")
+                continue
             self.scheduler.add_job(
                 self.fire,
-                trigger_for(channel),
+                trigger,
                 args=[channel.id],
                 id=f"daily-{channel.id}",
                 replace_existing=True,
                 coalesce=True,
                 misfire_grace_time=int(self.grace.total_seconds()) or 1,
             )
-            self._jobs[channel.id] = key
 
     async def fire(self, channel_id: int) -> None:
         """The cron job: post the question of the slot that just came due in one channel."""

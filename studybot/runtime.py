@@ -199,5 +199,7 @@ class Runtime:
         with contextlib.suppress(asyncio.CancelledError):
             await starting
         if self.scheduler is not None:
-            await self.scheduler.shutdown()  # in case start-up reached APScheduler's start
+            await self.scheduler.shutdown(
+                STOP_TIMEOUT
+            )  # in case start-up reached APScheduler's start
         await face.disconnect()

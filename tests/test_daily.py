@@ -289,7 +289,7 @@ async def test_scheduler_jobs_follow_the_settings(service: StudyService, clock: 
         fire = jobs[left].trigger.get_next_fire_time(None, datetime(2026, 7, 1, tzinfo=UTC))
         assert fire == datetime(2026, 7, 1, 16, 30, tzinfo=UTC)
     finally:
-        await scheduler.shutdown()
+        await scheduler.shutdown(timeout=5)
 
 
 def test_pick_spreads_domains_like_the_exam(content: Content) -> None:
@@ -705,4 +705,4 @@ async def test_cron_jobs_carry_their_channel_coalesce_and_run_late_within_the_gr
         assert fire == datetime(2026, 7, 1, 18, 30, tzinfo=UTC)
         assert scheduler.scheduler.get_job(f"daily-{first.id}") is not None
     finally:
-        await scheduler.shutdown()
+        await scheduler.shutdown(timeout=5)

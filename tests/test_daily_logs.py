@@ -42,7 +42,7 @@ async def test_start_says_how_many_channels_it_schedules(
             (logging.INFO, "daily scheduler started with 2 channel(s)")
         ]
     finally:
-        await scheduler.shutdown()
+        await scheduler.shutdown(timeout=5)
 
 
 async def test_a_catch_up_failing_at_start_up_is_logged_and_the_jobs_still_run(
@@ -66,7 +66,7 @@ async def test_a_catch_up_failing_at_start_up_is_logged_and_the_jobs_still_run(
         )
         assert failed.exc_info is not None and failed.exc_info[0] is ValueError
     finally:
-        await scheduler.shutdown()
+        await scheduler.shutdown(timeout=5)
 
 
 async def test_one_channels_failing_catch_up_is_logged_and_the_others_are_posted(

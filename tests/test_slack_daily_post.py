@@ -374,7 +374,7 @@ async def test_a_missing_channel_is_disabled_after_three_failures_and_others_go_
         jobs = {j.id for j in env.scheduler.scheduler.get_jobs()}  # type: ignore[union-attr]
         assert f"daily-{good.id}" in jobs and f"daily-{gone.id}" not in jobs
     finally:
-        await env.scheduler.shutdown()
+        await env.scheduler.shutdown(timeout=5)
 
 
 async def test_a_rate_limited_post_waits_for_retry_after_and_retries_once(
@@ -417,13 +417,13 @@ async def test_stopping_lets_a_post_in_flight_finish_so_a_restart_never_repeats_
     slack.held["chat.postMessage"] = asyncio.Event()
     starting = asyncio.create_task(env.scheduler.start())
     await slack.wait_for(lambda: bool(slack.called("chat.postMessage")))
-    stopping = asyncio.create_task(env.scheduler.shutdown())
+    stopping = asyncio.create_task(env.scheduler.shutdown(timeout=5))
     await asyncio.sleep(0)  # one turn of the loop: the stop has begun
     assert not stopping.done()
     slack.held["chat.postMessage"].set()
     await asyncio.wait_for(stopping, 5)
     await asyncio.wait_for(starting, 5)
-    await env.scheduler.shutdown()
+    await env.scheduler.shutdown(timeout=5)
     assert len(slack.messages(channel.channel)) == 1 and not env.scheduler.running
     assert db(path, "SELECT status FROM daily_posts") == [("posted",)]
 
