@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -80,7 +81,7 @@ class LearningStore(Protocol):
     async def snapshot(self, user_id: int, exams: int) -> Snapshot: ...
     async def due(self, user_id: int, now: str, limit: int) -> list[str]: ...
     async def due_count(self, user_id: int, now: str) -> int: ...
-    async def next_due(self, user_id: int) -> str | None: ...
+    async def next_due(self, user_id: int, question_ids: Sequence[str]) -> str | None: ...
     async def firsts(self, user_id: int) -> dict[str, bool]: ...
     async def open_exam(self, user_id: int) -> ExamRow | None: ...
     async def exam(self, exam_id: int) -> ExamRow | None: ...
@@ -169,8 +170,15 @@ class SqlLearningStore:
         )
         return int(rows[0][0])
 
-    async def next_due(self, user_id: int) -> str | None:
-        rows = await self._rows("SELECT min(due) FROM seen WHERE user_id = ?", (user_id,))
+    async def next_due(self, user_id: int, question_ids: Sequence[str]) -> str | None:
+        """When the first of the learner's cards of these questions comes due (None: no card)."""
+        if not question_ids:
+            return None
+        marks = ", ".join("?" * len(question_ids))
+        rows = await self._rows(
+            f"SELECT min(due) FROM seen WHERE user_id = ? AND question_id IN ({marks})",
+            (user_id, *question_ids),
+        )
         return rows[0][0] if rows and rows[0][0] else None
 
     async def firsts(self, user_id: int) -> dict[str, bool]:

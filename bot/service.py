@@ -340,7 +340,12 @@ class StudyService:
             self._served_review[user.id] = True
             await self.store.prefetch_card(user.id, due.id)
             return self.card(due, locale, self._token(review=True), "review")
-        found = await self.store.learning.next_due(user.id)
+        scope = [
+            q.id
+            for q in self.content.questions.values()
+            if domain in (None, q.domain) and task in (None, q.task)
+        ]
+        found = await self.store.learning.next_due(user.id, scope)
         return ReviewWait(locale, parse_stamp(found) if found else None, self.clock())
 
     async def _due(self, user_id: int, domain: int | None, task: str | None) -> Question | None:

@@ -114,3 +114,23 @@ async def test_no_review_due_answers_in_the_learners_language(
     wait = await study.next_review(ANA, "fr")
     assert isinstance(wait, ReviewWait)
     assert wait.locale == "fr" and wait.next_due is None and wait.now == clock.now
+
+
+async def test_with_nothing_due_in_a_scope_the_wait_is_for_that_scopes_next_card(
+    study: StudyService, clock: Clock
+) -> None:
+    await answer_task(study, ANA, "1.1")
+    clock.now += timedelta(seconds=20)
+    await answer_task(study, ANA, "2.2")
+    # No card is due yet (a missed question comes back after a minute); domain 1's first card
+    # comes due 20 seconds before domain 2's.
+    first_of = {}
+    for domain in (1, 2):
+        wait = await study.next_review(ANA, "en", domain)
+        assert isinstance(wait, ReviewWait) and wait.next_due is not None
+        first_of[domain] = wait.next_due
+    assert first_of[2] - first_of[1] == timedelta(seconds=20)
+    on_task = await study.next_review(ANA, "en", task="2.1")  # no card in 2.1 at all
+    assert isinstance(on_task, ReviewWait) and on_task.next_due is None
+    every = await study.next_review(ANA, "en")
+    assert isinstance(every, ReviewWait) and every.next_due == first_of[1]
