@@ -862,13 +862,14 @@ def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:
 
 def _statements(script: str) -> list[str]:
     """Split a migration into statements (a trigger's body keeps its inner semicolons)."""
-    statements, pending = [], ""
+    statements: list[str] = []
+    pending = ""
     for line in script.splitlines(keepends=True):
         pending += line
         if sqlite3.complete_statement(pending):
             statements.append(pending.strip())
             pending = ""
-    return [s for s in statements if s.strip(" ;\n")]
+    return statements  # the blank tail after the last statement is never complete
 
 
 async def _version(db: aiosqlite.Connection) -> int:
