@@ -181,3 +181,19 @@ async def test_the_cards_kept_in_memory_are_bounded(
     assert await shown("q4") == 0
     assert await shown("q1") == 1
     await store.reader.set_trace_callback(None)
+
+
+async def test_a_known_card_is_read_again_once_it_is_five_minutes_old(store: SqliteStore) -> None:
+    seconds = [1000.0]
+    store.clock = lambda: seconds[0]
+    ana = await store.user(UserRef("console", "local", "ana", "Ana"))
+    reads: list[str] = []
+    await store.reader.set_trace_callback(reads.append)
+    await store.prefetch_card(ana.id, "d1.1-a")
+    seconds[0] += 299.5
+    await store.prefetch_card(ana.id, "d1.1-a")  # still trusted
+    assert len([sql for sql in reads if CARD_READ in sql]) == 1
+    seconds[0] = 1000.0 + 300.0  # five minutes: another process may have moved it
+    await store.prefetch_card(ana.id, "d1.1-a")
+    await store.reader.set_trace_callback(None)
+    assert len([sql for sql in reads if CARD_READ in sql]) == 2
