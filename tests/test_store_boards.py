@@ -7,7 +7,15 @@ import asyncio
 from pathlib import Path
 
 from bot.ranking import Board
-from bot.store import AttemptRecord, RankRow, SqliteStore, StoredUser, open_store, rank_rows
+from bot.store import (
+    AttemptRecord,
+    GroupCommit,
+    RankRow,
+    SqliteStore,
+    StoredUser,
+    open_store,
+    rank_rows,
+)
 from bot.views import UserRef
 
 
@@ -103,3 +111,8 @@ async def test_a_commit_reads_back_only_the_periods_of_its_answers_that_boards_s
     await store.db.set_trace_callback(None)
     reads = [sql for sql in sent if "FROM scores" in sql]
     assert len(reads) == 1 and reads[0].endswith("period IN ('all')"), reads
+
+
+def test_the_engine_refills_boards_at_the_refresh_its_database_gives() -> None:
+    # PostgreSQL's store gives 5 s (bot.pg_store.REFRESH); SQLite's keeps the minute.
+    assert GroupCommit(refresh=5.0).boards.refill_after == 5.0
