@@ -526,18 +526,21 @@ class GroupCommit:
 
     async def _commit_batch(self, batch: Batch) -> None:
         # Batches in flight wait in the writer's queue: they commit in the order sent.
+        reviewed = batch
         try:
-            batch = await self._review(batch)
-            inserted = await self._insert(batch)
+            reviewed = await self._review(batch)
+            inserted = await self._insert(reviewed)
         except Exception as error:
             self.writable = False
             self._failures.warning(type(error).__name__, "committing answers failed: %s", error)
-            self._forget(batch)
+            self._forget(reviewed)
+            # Each answer as it came, reviewed again from its card as it then stands: one that
+            # fails must not leave its move in the card of another answer to the same question.
             await self._commit_each(batch, error)
             return
         self.writable = True
         try:
-            await self._acknowledge(batch, inserted)
+            await self._acknowledge(reviewed, inserted)
         except Exception as error:  # committed, but not read back: never insert it again
             log.warning("reading back %d committed answer(s) failed: %s", len(batch), error)
             for _, future in batch:

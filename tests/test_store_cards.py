@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.errors import StorageError
 from bot.learning_store import card_from_columns
 from bot.localtime import parse_stamp, stamp
 from bot.memory import CardState, Memory
-from bot.store import AttemptRecord, SqliteStore, StoredUser, open_store
+from bot.store import AttemptRecord, Recorded, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
 
 MEMORY = Memory(fuzz=False)
@@ -197,3 +198,27 @@ async def test_a_known_card_is_read_again_once_it_is_five_minutes_old(store: Sql
     await store.prefetch_card(ana.id, "d1.1-a")
     await store.reader.set_trace_callback(None)
     assert len([sql for sql in reads if CARD_READ in sql]) == 2
+
+
+async def test_an_answer_that_failed_moves_no_card_even_batched_with_one_that_did_not(
+    store: SqliteStore,
+) -> None:
+    ana = await store.user(UserRef("console", "local", "ana", "Ana"))
+    await store.record(answer(ana, "d1.1-a", False, "n1"))
+    before = await stored(store, ana, "d1.1-a")
+    await store.db.execute(  # a row the database refuses (as a constraint would)
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON attempts WHEN NEW.nonce = 'refused' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    right = NOON + timedelta(minutes=20)
+    results = await asyncio.gather(
+        store.record(answer(ana, "d1.1-a", True, "refused", NOON + timedelta(minutes=15))),
+        store.record(answer(ana, "d1.1-a", True, "n2", right)),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], sqlite3.IntegrityError)
+    assert isinstance(results[1], Recorded) and results[1].counted
+    # Moved by the answer that was counted only, from the card as it was before both.
+    assert columns(await stored(store, ana, "d1.1-a")) == columns(
+        MEMORY.review(before, True, right)
+    )
