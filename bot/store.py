@@ -526,21 +526,18 @@ class GroupCommit:
 
     async def _commit_batch(self, batch: Batch) -> None:
         # Batches in flight wait in the writer's queue: they commit in the order sent.
-        reviewed = batch
         try:
-            reviewed = await self._review(batch)
-            inserted = await self._insert(reviewed)
+            batch = await self._review(batch)
+            inserted = await self._insert(batch)
         except Exception as error:
             self.writable = False
             self._failures.warning(type(error).__name__, "committing answers failed: %s", error)
-            self._forget(reviewed)
-            # Each answer as it came, reviewed again from its card as it then stands: one that
-            # fails must not leave its move in the card of another answer to the same question.
+            self._forget(batch)
             await self._commit_each(batch, error)
             return
         self.writable = True
         try:
-            await self._acknowledge(reviewed, inserted)
+            await self._acknowledge(batch, inserted)
         except Exception as error:  # committed, but not read back: never insert it again
             log.warning("reading back %d committed answer(s) failed: %s", len(batch), error)
             for _, future in batch:
@@ -571,7 +568,10 @@ class GroupCommit:
                 key = (attempt.user_id, attempt.question_id)
                 card = attempt.reviewer(self._known[key][0])
                 self._known[key] = (card, self.clock())
-                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
+                # The reviewer stays: if the batch fails, each answer is tried again alone and
+                # reviewed again from its card as it then stands, so an answer that fails for
+                # good leaves no move in the card of another answer to the same question.
+                attempt = dataclasses.replace(attempt, card=card)
             reviewed.append((attempt, future))
         return reviewed
 
