@@ -465,6 +465,7 @@ class GroupCommit:
         # Cards this process knows to be current, with when it learnt them: read when the
         # question was shown, or moved by this process's answers (committed or not yet).
         self._known: dict[Key, tuple[CardState | None, float]] = {}
+        self.clock: Callable[[], float] = time.monotonic  # how old a known card is
         # Whether the last answers could be written: /healthz turns 503 while they cannot.
         self.writable = True
         self._failures = RateLimitedLog(log)
@@ -566,8 +567,11 @@ class GroupCommit:
             if attempt.reviewer is not None:
                 key = (attempt.user_id, attempt.question_id)
                 card = attempt.reviewer(self._known[key][0])
-                self._known[key] = (card, time.monotonic())
-                attempt = dataclasses.replace(attempt, card=card, reviewer=None)
+                self._known[key] = (card, self.clock())
+                # The reviewer stays: if the batch fails, each answer is tried again alone and
+                # reviewed again from its card as it then stands, so an answer that fails for
+                # good leaves no move in the card of another answer to the same question.
+                attempt = dataclasses.replace(attempt, card=card)
             reviewed.append((attempt, future))
         return reviewed
 
@@ -577,7 +581,7 @@ class GroupCommit:
         await self._learn({(user_id, question_id)})
 
     async def _learn(self, keys: set[Key]) -> None:
-        now = time.monotonic()
+        now = self.clock()
         fresh = {k for k in keys if k in self._known and now - self._known[k][1] < KNOWN_FOR}
         missing = keys - fresh
         if not missing:
@@ -748,7 +752,8 @@ class SqliteStore(GroupCommit):
             f"WHERE user_id IN ({', '.join('?' * len(users))}) AND due <= ? GROUP BY user_id)",
             (*users, now),
         )
-        found: dict[str, int] = json.loads(next(iter(rows))[0] or "{}")
+        # An aggregate over no row is still one row: `{}` for no learner with a review due.
+        found: dict[str, int] = json.loads(next(iter(rows))[0])
         return {int(k): v for k, v in found.items()}
 
     async def _score_rows(self, users: list[int], periods: list[str]) -> Iterable[Sequence[Any]]:
@@ -802,9 +807,8 @@ class SqliteStore(GroupCommit):
         """Both connections answer a query, and the last answers could be written."""
         if not self.writable:  # a full disk, a read-only file...
             return False
-        for connection in (self.reader, self.db):
-            if not await connection.execute_fetchall("SELECT count(*) FROM sqlite_master"):
-                return False
+        for connection in (self.reader, self.db):  # a connection that cannot answer raises
+            await connection.execute_fetchall("SELECT count(*) FROM sqlite_master")
         return True
 
     async def _totals(self, key: BoardKey) -> Totals:
@@ -862,13 +866,14 @@ def _fail(future: asyncio.Future[Recorded], error: Exception) -> None:
 
 def _statements(script: str) -> list[str]:
     """Split a migration into statements (a trigger's body keeps its inner semicolons)."""
-    statements, pending = [], ""
+    statements: list[str] = []
+    pending = ""
     for line in script.splitlines(keepends=True):
         pending += line
         if sqlite3.complete_statement(pending):
             statements.append(pending.strip())
             pending = ""
-    return [s for s in statements if s.strip(" ;\n")]
+    return statements  # the blank tail after the last statement is never complete
 
 
 async def _version(db: aiosqlite.Connection) -> int:
