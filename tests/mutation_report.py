@@ -1,6 +1,6 @@
 """What the last `mutmut run` found (`make mutate` prints it): mutants tried, killed, survived and
 the rest, then every mutant no test killed, each marked when it is explained as equivalent. Exit
-status 1 while one is left unexplained.
+status 1 while one is left unexplained, or while an entry of the file names no survivor.
 
 A survivor is explained in one of two ways:
 - by name, in tests/MUTATION-SURVIVORS.md, with the reason a reader checked by hand;
@@ -116,14 +116,23 @@ def main() -> int:
         f"survivors: {counts['explained']} explained by hand in MUTATION-SURVIVORS.md, "
         f"{counts['SQL case']} only change the case of SQL text, {len(unexplained)} unexplained"
     )
+    # An entry whose mutant no longer survives was renumbered by an edit or is killed now: its
+    # reason may describe another change, so the file must be brought up to date.
+    stale = sorted(by_hand - set(left))
+    for name in stale:
+        print(f"  stale entry in MUTATION-SURVIVORS.md (killed, or renumbered by an edit): {name}")
     if args.diffs:
         args.diffs.write_text("\n\n".join(diffs[n] and f"# {n}\n{diffs[n]}" for n in unexplained))
+    if stale:
+        print(f"{len(stale)} entry(ies) of MUTATION-SURVIVORS.md name no survivor: check each.")
     if unexplained:
         print(
             f"{len(unexplained)} mutant(s) left that no test kills and nothing explains: "
             "`mutmut show NAME` shows one; kill it with a test, or explain it in "
             "tests/MUTATION-SURVIVORS.md."
         )
+        return 1
+    if stale:
         return 1
     print("every mutant is killed or explained as equivalent")
     return 0

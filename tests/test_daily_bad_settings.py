@@ -29,10 +29,10 @@ async def test_an_unknown_zone_skips_that_channel_only_and_is_logged_once(
     with caplog.at_level(logging.WARNING, logger="scheduler.daily"):
         await scheduler.start()
         try:
-            await scheduler.refresh()  # the minutely refresh: not told again
             assert scheduler.scheduler is not None
             assert scheduler.scheduler.get_job(f"daily-{fine.id}") is not None
             assert scheduler.scheduler.get_job(f"daily-{broken.id}") is None
+            await scheduler.refresh()  # the minutely refresh: not told again
         finally:
             await scheduler.shutdown(timeout=5)
     told = [r.getMessage() for r in caplog.records if "cannot be scheduled" in r.getMessage()]
