@@ -4,30 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.memory import CardState
 from bot.store import MIGRATIONS, SEND_AT, AttemptRecord, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
 
 
-def attempt(
-    user: StoredUser, qid: str, domain: int, correct: bool, nonce: str, week: str = "2026-W48"
+def answer_record(
+    user: StoredUser,
+    qid: str,
+    nonce: str,
+    *,
+    domain: int = 1,
+    correct: bool = True,
+    choice: str = "A",
+    week: str = "2026-W48",
+    answered_at: str = "2026-11-27T12:00:00Z",
+    reviewer: Callable[[CardState | None], CardState] | None = None,
 ) -> AttemptRecord:
+    """An answer as the service hands it to the store (the tests of the store build theirs here)."""
     return AttemptRecord(
         user_id=user.id,
         community=user.community,
         question_id=qid,
         domain=domain,
-        choice="A",
+        choice=choice,
         correct=correct,
         source="quiz",
         nonce=nonce,
         week=week,
-        answered_at="2026-11-27T12:00:00Z",
+        answered_at=answered_at,
+        reviewer=reviewer,
     )
+
+
+def attempt(
+    user: StoredUser, qid: str, domain: int, correct: bool, nonce: str, week: str = "2026-W48"
+) -> AttemptRecord:
+    return answer_record(user, qid, nonce, domain=domain, correct=correct, week=week)
 
 
 async def test_schema_is_migrated_and_reopening_is_idempotent(tmp_path: Path) -> None:

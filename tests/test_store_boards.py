@@ -17,21 +17,11 @@ from bot.store import (
     rank_rows,
 )
 from bot.views import UserRef
+from tests.test_store import answer_record
 
 
 def attempt(user: StoredUser, qid: str, nonce: str, week: str = "2026-W48") -> AttemptRecord:
-    return AttemptRecord(
-        user_id=user.id,
-        community=user.community,
-        question_id=qid,
-        domain=1,
-        choice="A",
-        correct=True,
-        source="quiz",
-        nonce=nonce,
-        week=week,
-        answered_at="2026-11-27T12:00:00Z",
-    )
+    return answer_record(user, qid, nonce, week=week)
 
 
 class Seconds:

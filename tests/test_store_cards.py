@@ -18,6 +18,7 @@ from bot.localtime import parse_stamp, stamp
 from bot.memory import CardState, Memory
 from bot.store import AttemptRecord, Recorded, SqliteStore, StoredUser, open_store
 from bot.views import UserRef
+from tests.test_store import answer_record
 
 MEMORY = Memory(fuzz=False)
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -28,18 +29,9 @@ def answer(
     user: StoredUser, qid: str, correct: bool, nonce: str, at: datetime = NOON
 ) -> AttemptRecord:
     """An answer whose card the store moves, as the service sends it."""
-    return AttemptRecord(
-        user_id=user.id,
-        community=user.community,
-        question_id=qid,
-        domain=1,
-        choice="A",
-        correct=correct,
-        source="quiz",
-        nonce=nonce,
-        week="2026-W48",
-        answered_at=stamp(at),
-        reviewer=functools.partial(MEMORY.review, correct=correct, now=at),
+    reviewer = functools.partial(MEMORY.review, correct=correct, now=at)
+    return answer_record(
+        user, qid, nonce, correct=correct, answered_at=stamp(at), reviewer=reviewer
     )
 
 

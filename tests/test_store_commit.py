@@ -13,6 +13,7 @@ import pytest
 from bot.errors import StorageError
 from bot.store import SEND_AT, AttemptRecord, SqliteStore, StoredUser
 from bot.views import UserRef
+from tests.test_store import answer_record
 
 INSERT = "INSERT OR IGNORE INTO attempts"
 
@@ -20,18 +21,7 @@ INSERT = "INSERT OR IGNORE INTO attempts"
 def attempt(
     user: StoredUser, qid: str, domain: int, nonce: str, choice: str = "A"
 ) -> AttemptRecord:
-    return AttemptRecord(
-        user_id=user.id,
-        community=user.community,
-        question_id=qid,
-        domain=domain,
-        choice=choice,
-        correct=True,
-        source="quiz",
-        nonce=nonce,
-        week="2026-W48",
-        answered_at="2026-11-27T12:00:00Z",
-    )
+    return answer_record(user, qid, nonce, domain=domain, choice=choice)
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
